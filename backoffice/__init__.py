@@ -1,0 +1,1 @@
+"""The aiohttp application and the composition root: web pages, REST API, imports, CLI."""

@@ -1,0 +1,1 @@
+"""The SIP user agent on pyVoIP: calls, call progress, RTP audio, DTMF, pacing."""

@@ -1,0 +1,1 @@
+"""SMS over SMPP and email over SMTP."""

@@ -1,0 +1,1 @@
+"""The data model: SQLAlchemy entities, the engine/session factory, migrations and the debt ledger."""

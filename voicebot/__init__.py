@@ -1,0 +1,1 @@
+"""The robot the debtor talks to: ASR, NLU, the collection dialogue, TTS."""
