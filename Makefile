@@ -1,0 +1,7 @@
+.PHONY: demo test
+
+demo:
+	bash scripts/demo.sh
+
+test:
+	bash scripts/test.sh

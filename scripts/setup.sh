@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything Vozvrat needs on a fresh machine, idempotently: the project's virtual
+# environment (.venv) with its dependencies. Later parts (peers, speech models, the Rasa
+# environment) add their steps here, so that the README's two commands stay all a newcomer needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PIP_CACHE_DIR="$ROOT/.cache/pip"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+find_python() {
+    for candidate in python3.11 python3.12 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+           "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null; then
+            command -v "$candidate"
+            return
+        fi
+    done
+    echo "Vozvrat needs Python 3.11 or 3.12 (pyVoIP uses audioop, removed in 3.13)" >&2
+    exit 1
+}
+
+setup_venv() {
+    local stamp=".venv/.installed" want
+    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
+        return
+    fi
+    if [[ ! -x .venv/bin/python ]]; then
+        log "creating .venv"
+        "$(find_python)" -m venv .venv
+    fi
+    log "installing Vozvrat and its dependencies into .venv"
+    .venv/bin/pip install --quiet --upgrade pip
+    .venv/bin/pip install --quiet -e '.[dev]'
+    echo "$want" > "$stamp"
+}
+
+setup_venv
