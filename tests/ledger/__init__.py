@@ -1,0 +1,1 @@
+"""Tests of models.ledger and the production calendar."""
