@@ -1,0 +1,42 @@
+"""``vozvrat serve``: the backoffice web server."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from aiohttp import web
+
+from backoffice.cli.common import add_database_option, open_database
+from backoffice.web.app import create_app
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("serve", help="run the backoffice web server")
+    add_server_options(parser)
+    add_database_option(parser)
+    parser.set_defaults(func=run)
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+
+
+async def serve(app: web.Application, host: str, port: int) -> None:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    print(f"Возврат: http://{host}:{port}/ (остановить: Ctrl+C)", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def run(args: argparse.Namespace) -> int:
+    engine = await open_database(args)
+    try:
+        await serve(create_app(engine), args.host, args.port)
+    finally:
+        await engine.dispose()
+    return 0

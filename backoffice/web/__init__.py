@@ -1,0 +1,1 @@
+"""The backoffice web application (aiohttp, server-rendered pages)."""

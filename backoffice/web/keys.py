@@ -1,0 +1,12 @@
+"""Typed keys of what the application object carries for its handlers."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+SESSIONMAKER: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessionmaker")
+# The ledger date of every page: the real date, or a pinned one for tests and demos.
+TODAY: web.AppKey[Callable[[], date]] = web.AppKey("today")
