@@ -60,13 +60,14 @@ async def run(args: argparse.Namespace) -> int:
                                         progress=_BarProgress(bar))
     finally:
         await engine.dispose()
-    _print_report(report, Console())
+    print_report(report)
     if args.report:
         _write_error_csv(report, args.report)
     return 0 if report.committed else 1
 
 
-def _print_report(report: ImportReport, console: Console) -> None:
+def print_report(report: ImportReport) -> None:
+    console = Console()
     table = Table(title="Импорт")
     for header in ("данные", "файлы", "новых", "изменено", "без изменений", "ошибочных строк"):
         table.add_column(header)

@@ -7,10 +7,16 @@ import inspect
 import sys
 from collections.abc import Sequence
 
-from backoffice.cli import db_commands, demo_data_command, import_command, serve_command
+from backoffice.cli import (
+    db_commands,
+    demo_command,
+    demo_data_command,
+    import_command,
+    serve_command,
+)
 
 
-COMMAND_MODULES = (db_commands, import_command, demo_data_command, serve_command)
+COMMAND_MODULES = (db_commands, import_command, demo_data_command, serve_command, demo_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,4 +29,8 @@ def unknown_reference(
         f"SELECT s.src_file, s.src_line, s.{column} FROM {table} s"
         f" WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{target_column} = s.{column})"
     )
-    return Check(sql, lambda value: f"неизвестный {what} «{value}»")
+    return Check(sql, lambda value: unknown_reference_message(what, value))
+
+
+def unknown_reference_message(what: str, value: str) -> str:
+    return f"неизвестный {what} «{value}»"

@@ -8,20 +8,21 @@ be skipped, the transaction is rolled back and nothing is written.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from backoffice.imports import staging
+from backoffice.imports import direct_load, staging
 from backoffice.imports.checks import DUPLICATE_PREFIX
 from backoffice.imports.kinds import KINDS
 from backoffice.imports.progress import ImportProgress, SilentProgress
 from backoffice.imports.readers import SUPPORTED_SUFFIXES, Table, UnreadableFile, open_table
 from backoffice.imports.report import ImportReport, KindResult, RowError
-from backoffice.imports.spec import Column, RecordKind
+from backoffice.imports.direct_load import DirectLoad
+from backoffice.imports.spec import Column, RecordKind, UpsertCounts
 from backoffice.imports.values import CellError, text
 
 CHUNK_ROWS = 20_000
@@ -83,7 +84,7 @@ def _parse_row(columns: Sequence[tuple[Column, int | None]], cells: list[Any]) -
     width = len(cells)
     for column, position in columns:
         cell = cells[position] if position is not None and position < width else None
-        if column.required and (cell is None or text(cell) == ""):
+        if column.required and not (cell.strip() if cell.__class__ is str else text(cell)):
             raise CellError(f"не заполнено поле «{column.name}»")
         try:
             row[column.name] = column.parse(cell)
@@ -92,29 +93,68 @@ def _parse_row(columns: Sequence[tuple[Column, int | None]], cells: list[Any]) -
     return row
 
 
+async def _parsed_rows(
+    source: _SourceFile, errors: list[RowError], progress: ImportProgress
+) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+    """(line, parsed row) for every good row of a file; bad rows go to ``errors``."""
+    columns = [(c, source.positions.get(c.name)) for c in source.kind.columns]
+    progress.file_started(source.name, source.table.row_count)
+    done = 0
+    for line, cells in source.table.rows():
+        try:
+            row = _parse_row(columns, cells)
+        except CellError as exc:
+            errors.append(RowError(source.name, line, str(exc)))
+            continue
+        yield line, row
+        done += 1
+        if done % PROGRESS_STEP == 0:
+            progress.rows_done(PROGRESS_STEP)
+    progress.rows_done(done % PROGRESS_STEP)
+
+
 async def _stage_file(
     conn: AsyncConnection, source: _SourceFile, errors: list[RowError], progress: ImportProgress
 ) -> None:
     kind = source.kind
-    columns = [(c, source.positions.get(c.name)) for c in kind.columns]
     buffers: list[list[tuple[Any, ...]]] = [[] for _ in kind.staging]
-    progress.file_started(source.name, source.table.row_count)
-    pending = 0
-    for line, cells in source.table.rows():
+    async for line, row in _parsed_rows(source, errors, progress):
         try:
-            staged = list(kind.to_staged(_parse_row(columns, cells)))
+            staged = list(kind.to_staged(row))
         except CellError as exc:
             errors.append(RowError(source.name, line, str(exc)))
             continue
         for table_index, values in staged:
             buffers[table_index].append((*values, source.index, line))
-        pending += 1
-        if pending % PROGRESS_STEP == 0:
-            progress.rows_done(PROGRESS_STEP)
         if len(buffers[0]) >= CHUNK_ROWS:
             await _flush(conn, kind, buffers)
     await _flush(conn, kind, buffers)
-    progress.rows_done(pending % PROGRESS_STEP)
+
+
+async def _load_directly(
+    conn: AsyncConnection,
+    load: DirectLoad,
+    sources: list[_SourceFile],
+    errors: list[RowError],
+    progress: ImportProgress,
+) -> int:
+    maps = await direct_load.reference_maps(conn, load)
+    loaded = 0
+
+    async def records(source: _SourceFile) -> AsyncIterator[tuple[Any, ...]]:
+        nonlocal loaded
+        async for line, row in _parsed_rows(source, errors, progress):
+            try:
+                record = load.to_target(row, maps)
+            except CellError as exc:
+                errors.append(RowError(source.name, line, str(exc)))
+                continue
+            loaded += 1
+            yield record
+
+    for source in sources:
+        await direct_load.stream(conn, load, records(source), CHUNK_ROWS)
+    return loaded
 
 
 async def _flush(conn: AsyncConnection, kind: RecordKind, buffers: list[list[tuple[Any, ...]]]) -> None:
@@ -152,6 +192,19 @@ async def _import_kind(
     progress: ImportProgress,
 ) -> None:
     result = KindResult(kind.name, kind.title, [s.name for s in sources])
+    report.results.append(result)
+    if kind.direct and await direct_load.target_is_empty(conn, kind.direct):
+        errors: list[RowError] = []
+        try:
+            async with conn.begin_nested():
+                loaded = await _load_directly(conn, kind.direct, sources, errors, progress)
+        except direct_load.RepeatedKey:
+            progress.stage(f"{kind.title}: в файле повторяются ключи, построчная проверка")
+        else:
+            result.counts = UpsertCounts(staged=loaded, inserted=loaded)
+            result.bad_rows = len(errors)
+            report.errors.extend(errors)
+            return
     names = {s.index: s.name for s in sources}
     for table in kind.staging:
         await staging.create(conn, table)
@@ -170,7 +223,6 @@ async def _import_kind(
     set_errors = [RowError(names[f], line, reason) for f, line, reason in bad]
     result.bad_rows = len(parse_errors) + len({(e.file, e.line) for e in set_errors})
     report.errors.extend(parse_errors + set_errors)
-    report.results.append(result)
 
 
 async def import_files(

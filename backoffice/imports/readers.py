@@ -72,8 +72,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         reader = csv.reader(fh, delimiter=delimiter)
         next(reader, None)
         for row in reader:
-            if any(cell.strip() for cell in row):
-                yield reader.line_num, list(row)
+            # any(row) is the cheap test; the strip() pass only runs on rows of blank cells.
+            if any(row) and (row[0].strip() or any(cell.strip() for cell in row)):
+                yield reader.line_num, row
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:

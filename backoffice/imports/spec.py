@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports.values import Cell
+
+if TYPE_CHECKING:
+    from backoffice.imports.direct_load import DirectLoad
 
 # Staging rows end with these two columns so every check can point at the source line.
 SOURCE_COLUMNS: tuple[tuple[str, str], ...] = (("src_file", "INTEGER"), ("src_line", "INTEGER"))
@@ -80,6 +83,8 @@ class RecordKind:
     checks: tuple[Check, ...] = ()
     # Checks that need Python (exact fractions), run over staged rows: returns bad rows.
     python_checks: tuple[Callable[[AsyncConnection], Any], ...] = field(default=())
+    # The initial-load fast path, for the kinds that come by the million.
+    direct: DirectLoad | None = None
 
     def required_headers(self) -> list[Column]:
         return [c for c in self.columns if c.required]

@@ -40,9 +40,18 @@ async def load(conn: AsyncConnection, table: StagingTable, rows: Sequence[tuple[
             table.name, records=rows, columns=table.column_names
         )
         return
-    placeholders = ", ".join("?" for _ in table.all_columns)
+    await insert_rows(conn, table.name, table.column_names, rows)
+
+
+async def insert_rows(
+    conn: AsyncConnection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Plain multi-row INSERT for SQLite (its executemany is the fastest path it has)."""
+    if not rows:
+        return
+    placeholders = ", ".join("?" for _ in columns)
     await conn.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(table.column_names)}) VALUES ({placeholders})",
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
         [tuple(map(_sqlite_value, row)) for row in rows],
     )
 

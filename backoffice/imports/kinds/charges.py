@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
+from backoffice.imports.direct_load import DirectLoad, ReferenceMaps
 from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable, UpsertCounts
 from backoffice.imports.upsert_sql import upsert
 
@@ -40,6 +41,21 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
     )
 
 
+def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
+    account_id = maps["account"].get(row["account_number"])
+    if account_id is None:
+        raise v.CellError(checks.unknown_reference_message("лицевой счёт", row["account_number"]))
+    return (account_id, row["period"], row["service"], row["amount"])
+
+
+DIRECT = DirectLoad(
+    target="charge",
+    columns=("account_id", "period", "service", "amount"),
+    references={"account": ("account", "number")},
+    to_target=_to_target,
+)
+
+
 KIND = RecordKind(
     name="charges", title="начисления", columns=COLUMNS, staging=(STAGING,),
     to_staged=_staged, upsert=_upsert,
@@ -48,4 +64,5 @@ KIND = RecordKind(
                             "начисление (счёт, период, услуга)"),
         checks.unknown_reference(STAGING.name, "account_number", "account", "number", "лицевой счёт"),
     ),
+    direct=DIRECT,
 )

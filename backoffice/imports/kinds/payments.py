@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
+from backoffice.imports.direct_load import DirectLoad, ReferenceMaps
 from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable, UpsertCounts
 from backoffice.imports.upsert_sql import upsert
 
@@ -53,6 +54,22 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
     )
 
 
+def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
+    account_id = maps["account"].get(row["account_number"])
+    if account_id is None:
+        raise v.CellError(checks.unknown_reference_message("лицевой счёт", row["account_number"]))
+    return (row["payment_id"], account_id, row["paid_on"], row["amount"], row["period"], row["source"],
+            row["confirmed"])
+
+
+DIRECT = DirectLoad(
+    target="payment",
+    columns=("external_id", "account_id", "paid_on", "amount", "period", "source", "confirmed"),
+    references={"account": ("account", "number")},
+    to_target=_to_target,
+)
+
+
 KIND = RecordKind(
     name="payments", title="оплаты", columns=COLUMNS, staging=(STAGING,),
     to_staged=_staged, upsert=_upsert,
@@ -60,4 +77,5 @@ KIND = RecordKind(
         checks.repeated_key(STAGING.name, ("external_id",), "номер платёжного документа"),
         checks.unknown_reference(STAGING.name, "account_number", "account", "number", "лицевой счёт"),
     ),
+    direct=DIRECT,
 )
