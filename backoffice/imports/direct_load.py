@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import staging
+from backoffice.imports.checks import unknown_reference_message
+from backoffice.imports.values import CellError
 
 ReferenceMaps = Mapping[str, Mapping[str, int]]
 
@@ -31,6 +33,14 @@ class DirectLoad:
     references: Mapping[str, tuple[str, str]]
     # Parsed row + reference maps → target tuple; raises CellError for an unknown reference.
     to_target: Callable[[dict[str, Any], ReferenceMaps], tuple[Any, ...]]
+
+
+def account_id(row: Mapping[str, Any], maps: ReferenceMaps) -> int:
+    """The id of the row's account, or the same "unknown account" error the staging check gives."""
+    found = maps["account"].get(row["account_number"])
+    if found is None:
+        raise CellError(unknown_reference_message("лицевой счёт", row["account_number"]))
+    return found
 
 
 class RepeatedKey(Exception):

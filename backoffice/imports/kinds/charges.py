@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
-from backoffice.imports.direct_load import DirectLoad, ReferenceMaps
+from backoffice.imports.direct_load import DirectLoad, ReferenceMaps, account_id
 from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable, UpsertCounts
 from backoffice.imports.upsert_sql import upsert
 
@@ -42,10 +42,7 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 
 
 def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
-    account_id = maps["account"].get(row["account_number"])
-    if account_id is None:
-        raise v.CellError(checks.unknown_reference_message("лицевой счёт", row["account_number"]))
-    return (account_id, row["period"], row["service"], row["amount"])
+    return (account_id(row, maps), row["period"], row["service"], row["amount"])
 
 
 DIRECT = DirectLoad(

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
-from backoffice.imports.direct_load import DirectLoad, ReferenceMaps
+from backoffice.imports.direct_load import DirectLoad, ReferenceMaps, account_id
 from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable, UpsertCounts
 from backoffice.imports.upsert_sql import upsert
 
@@ -55,11 +55,8 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 
 
 def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
-    account_id = maps["account"].get(row["account_number"])
-    if account_id is None:
-        raise v.CellError(checks.unknown_reference_message("лицевой счёт", row["account_number"]))
-    return (row["payment_id"], account_id, row["paid_on"], row["amount"], row["period"], row["source"],
-            row["confirmed"])
+    return (row["payment_id"], account_id(row, maps), row["paid_on"], row["amount"], row["period"],
+            row["source"], row["confirmed"])
 
 
 DIRECT = DirectLoad(
