@@ -30,6 +30,7 @@ from backoffice.demo_data.people import (
     person_row,
 )
 
+# Ownership kinds and flags in the words of a 1C export (the importer reads Russian or English).
 SHARED = "Долевая"
 JOINT = "Совместная"
 FAMILY = "Член семьи"
