@@ -59,13 +59,19 @@ async def sync_children(
     parents_sql: str,
     listed_sql: str,
 ) -> None:
-    """Make a parent's child set (phones, representatives) equal to what the import lists.
+    """Make a parent's child set (phones, owners, representatives) equal to what the import lists.
 
     ``parents_sql`` selects the ids of the parents in this import; ``listed_sql`` selects
-    (parent id, child key) pairs that should remain. Listed children are inserted by the caller.
+    (parent_id, child) pairs that should remain. Listed children are inserted by the caller.
+    The pairs are materialised and indexed first: as a correlated subquery SQLite would
+    re-run the join for every row of the target, which is quadratic in the import size.
     """
+    await conn.exec_driver_sql("DROP TABLE IF EXISTS stg_keep")
+    await conn.exec_driver_sql(f"CREATE TEMPORARY TABLE stg_keep AS {listed_sql}")
+    await conn.exec_driver_sql("CREATE INDEX ix_stg_keep ON stg_keep (parent_id, child)")
     await conn.exec_driver_sql(
         f"DELETE FROM {target} WHERE {parent_column} IN ({parents_sql})"
-        f" AND NOT EXISTS (SELECT 1 FROM ({listed_sql}) AS keep"
+        " AND NOT EXISTS (SELECT 1 FROM stg_keep keep"
         f" WHERE keep.parent_id = {target}.{parent_column} AND keep.child = {target}.{child_key})"
     )
+    await conn.exec_driver_sql("DROP TABLE stg_keep")

@@ -21,10 +21,12 @@ STAGING = StagingTable(
     "stg_ownership",
     (("account_number", "TEXT"), ("person_code", "TEXT"), ("kind", "TEXT"),
      ("share_numerator", "INTEGER"), ("share_denominator", "INTEGER"), ("is_minor", "BOOLEAN")),
+    index=("account_number", "person_code"),
 )
 REPRESENTATIVES = StagingTable(
     "stg_ownership_rep",
     (("account_number", "TEXT"), ("person_code", "TEXT"), ("representative_code", "TEXT")),
+    index=("account_number", "person_code"),
 )
 
 

@@ -18,9 +18,9 @@ STAGING = StagingTable(
     index=("code",),
 )
 PHONES = StagingTable("stg_person_phone", (("person_code", "TEXT"), ("number", "TEXT"),
-                                           ("position", "INTEGER")))
+                                           ("position", "INTEGER")), index=("person_code",))
 EMAILS = StagingTable("stg_person_email", (("person_code", "TEXT"), ("address", "TEXT"),
-                                           ("position", "INTEGER")))
+                                           ("position", "INTEGER")), index=("person_code",))
 
 
 def _optional_date(value: v.Cell) -> Any:
