@@ -2,46 +2,37 @@
 
 Staging then INSERT … SELECT … ON CONFLICT costs PostgreSQL twice the work of one COPY into the
 real table (measured here: 30 s against 17 s for 3.6 M charges). When the target table is empty
-there is nothing to upsert, so the rows are streamed by one COPY per file directly into it,
-while Python parses the next rows (PostgreSQL works on the other core meanwhile). References
-are resolved in Python from maps of the (small) referenced tables. It runs under a savepoint:
+there is nothing to upsert, so the rows go by one COPY per file directly into it, parsed by a
+worker process (parse_worker) while PostgreSQL ingests. References are resolved in Python from
+maps of the (small) referenced tables. It runs under a savepoint:
 a repeated key trips the unique index, the savepoint is rolled back, and the import falls back
 to the staging path, whose checks name every repeated line.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import asyncpg
+from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from backoffice.imports import staging
-from backoffice.imports.checks import unknown_reference_message
+from backoffice.imports.parse_worker import WorkerResult, copy_chunks, text_chunks
+from backoffice.imports.parsing import SourceFile, parsed_rows
+from backoffice.imports.progress import ImportProgress
+from backoffice.imports.report import RowError
+from backoffice.imports.spec import DirectLoad, ReferenceMaps
 from backoffice.imports.values import CellError
+from models.base import Base
+import models.entities  # noqa: F401  (the target tables' constraints live on Base.metadata)
 
-ReferenceMaps = Mapping[str, Mapping[str, int]]
-
-
-@dataclass(frozen=True)
-class DirectLoad:
-    target: str
-    columns: tuple[str, ...]
-    # name → (table, key column): maps from natural key to id, loaded before streaming.
-    references: Mapping[str, tuple[str, str]]
-    # Parsed row + reference maps → target tuple; raises CellError for an unknown reference.
-    to_target: Callable[[dict[str, Any], ReferenceMaps], tuple[Any, ...]]
-
-
-def account_id(row: Mapping[str, Any], maps: ReferenceMaps) -> int:
-    """The id of the row's account, or the same "unknown account" error the staging check gives."""
-    found = maps["account"].get(row["account_number"])
-    if found is None:
-        raise CellError(unknown_reference_message("лицевой счёт", row["account_number"]))
-    return found
-
+CHUNK_ROWS = 20_000
+# Below this a worker process costs more to start (≈0.5 s of imports) than it saves.
+WORKER_MIN_ROWS = 200_000
 
 class RepeatedKey(Exception):
     """The direct load hit the unique index: use the staging path to find and name the rows."""
@@ -60,22 +51,94 @@ async def reference_maps(conn: AsyncConnection, load: DirectLoad) -> dict[str, d
     return maps
 
 
-async def stream(conn: AsyncConnection, load: DirectLoad, records: AsyncIterator[tuple[Any, ...]],
-                 chunk_rows: int) -> None:
-    """Load ``records`` into the target; raises RepeatedKey if a key is already there."""
+async def load_file(
+    conn: AsyncConnection,
+    load: DirectLoad,
+    source: SourceFile,
+    maps: ReferenceMaps,
+    errors: list[RowError],
+    progress: ImportProgress,
+) -> int:
+    """Load one file's good rows into the target; returns their count.
+
+    Raises RepeatedKey if a key is already there (or twice in the import).
+    """
     try:
         if conn.dialect.name == "postgresql":
-            raw = await conn.get_raw_connection()
-            await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-                load.target, records=records, columns=list(load.columns)
-            )
-            return
-        chunk: list[tuple[Any, ...]] = []
-        async for record in records:
-            chunk.append(record)
-            if len(chunk) >= chunk_rows:
-                await staging.insert_rows(conn, load.target, load.columns, chunk)
-                chunk.clear()
-        await staging.insert_rows(conn, load.target, load.columns, chunk)
+            async with _foreign_keys_checked_once(conn, load.target):
+                return await _copy_text(conn, load, source, maps, errors, progress)
+        return await _insert_in_process(conn, load, source, maps, errors, progress)
     except (IntegrityError, asyncpg.UniqueViolationError) as exc:
         raise RepeatedKey from exc
+
+
+@asynccontextmanager
+async def _foreign_keys_checked_once(conn: AsyncConnection, table_name: str) -> AsyncIterator[None]:
+    """Check the table's foreign keys once for the whole load instead of once per row.
+
+    Per-row foreign-key triggers cost PostgreSQL about three times the COPY itself (measured
+    here: 66 s against 17 s for 3.6 M charges). As the PostgreSQL manual advises for populating
+    a database, the constraints are dropped for the load and added back, which validates every
+    row in one join. The table is empty and locked by this transaction, so no one else sees it
+    without its constraints, and a failure rolls the DDL back with the load.
+    """
+    table = Base.metadata.tables[table_name]
+    constraints = [fk for fk in table.constraints if isinstance(fk, ForeignKeyConstraint)]
+    for constraint in constraints:
+        await conn.execute(DropConstraint(constraint))
+    yield
+    for constraint in constraints:
+        await conn.execute(AddConstraint(constraint))
+
+
+async def _copy_text(
+    conn: AsyncConnection,
+    load: DirectLoad,
+    source: SourceFile,
+    maps: ReferenceMaps,
+    errors: list[RowError],
+    progress: ImportProgress,
+) -> int:
+    result = WorkerResult()
+    if (source.table.row_count or 0) >= WORKER_MIN_ROWS:
+        chunks = copy_chunks(source, maps, progress, result)
+    else:
+        chunks = _in_process(text_chunks(source, maps, progress, result))
+    raw = await conn.get_raw_connection()
+    # aclosing: if PostgreSQL stops the COPY (a repeated key), a worker is stopped at once.
+    async with aclosing(chunks):
+        await raw.driver_connection.copy_to_table(  # type: ignore[union-attr]
+            load.target, source=chunks, columns=list(load.columns), format="text"
+        )
+    errors.extend(result.errors)
+    return result.loaded
+
+
+async def _in_process(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+async def _insert_in_process(
+    conn: AsyncConnection,
+    load: DirectLoad,
+    source: SourceFile,
+    maps: ReferenceMaps,
+    errors: list[RowError],
+    progress: ImportProgress,
+) -> int:
+    # SQLite has one writer and no COPY: parsing in another process would buy nothing here.
+    chunk: list[tuple[Any, ...]] = []
+    loaded = 0
+    for line, row in parsed_rows(source, errors, progress):
+        try:
+            chunk.append(load.to_target(row, maps))
+        except CellError as exc:
+            errors.append(RowError(source.name, line, str(exc)))
+            continue
+        loaded += 1
+        if len(chunk) >= CHUNK_ROWS:
+            await staging.insert_rows(conn, load.target, load.columns, chunk)
+            chunk.clear()
+    await staging.insert_rows(conn, load.target, load.columns, chunk)
+    return loaded

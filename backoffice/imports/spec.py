@@ -1,16 +1,13 @@
 """How a kind of import record is described: its columns, staging tables, checks and upsert."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports.values import Cell
-
-if TYPE_CHECKING:
-    from backoffice.imports.direct_load import DirectLoad
 
 # Staging rows end with these two columns so every check can point at the source line.
 SOURCE_COLUMNS: tuple[tuple[str, str], ...] = (("src_file", "INTEGER"), ("src_line", "INTEGER"))
@@ -70,6 +67,21 @@ class UpsertCounts:
 
 StagedRows = Iterable[tuple[int, tuple[Any, ...]]]
 """(staging table index, values without the source columns) produced from one parsed row."""
+
+
+ReferenceMaps = Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class DirectLoad:
+    """How a kind loads straight into its empty target table (see direct_load)."""
+
+    target: str
+    columns: tuple[str, ...]
+    # name → (table, key column): maps from natural key to id, loaded before streaming.
+    references: Mapping[str, tuple[str, str]]
+    # Parsed row + reference maps → target tuple; raises CellError for an unknown reference.
+    to_target: Callable[[dict[str, Any], ReferenceMaps], tuple[Any, ...]]
 
 
 @dataclass(frozen=True)

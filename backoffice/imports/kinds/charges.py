@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
-from backoffice.imports.direct_load import DirectLoad, ReferenceMaps, account_id
-from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable, UpsertCounts
+from backoffice.imports.spec import (Column, DirectLoad, RecordKind, ReferenceMaps, StagedRows,
+                                     StagingTable, UpsertCounts)
 from backoffice.imports.upsert_sql import upsert
 
 STAGING = StagingTable(
@@ -42,7 +42,7 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 
 
 def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
-    return (account_id(row, maps), row["period"], row["service"], row["amount"])
+    return (checks.account_id(row, maps), row["period"], row["service"], row["amount"])
 
 
 DIRECT = DirectLoad(

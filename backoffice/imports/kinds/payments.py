@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
-from backoffice.imports.direct_load import DirectLoad, ReferenceMaps, account_id
-from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable, UpsertCounts
+from backoffice.imports.spec import (Column, DirectLoad, RecordKind, ReferenceMaps, StagedRows,
+                                     StagingTable, UpsertCounts)
 from backoffice.imports.upsert_sql import upsert
 
 STAGING = StagingTable(
@@ -55,7 +55,7 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 
 
 def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
-    return (row["payment_id"], account_id(row, maps), row["paid_on"], row["amount"], row["period"],
+    return (row["payment_id"], checks.account_id(row, maps), row["paid_on"], row["amount"], row["period"],
             row["source"], row["confirmed"])
 
 
