@@ -4,20 +4,32 @@ from __future__ import annotations
 from models.account import Account
 from models.billing import Charge, Payment
 from models.building import Building
+from models.case import Case, CaseEvent, Dispute, Instalment, Promise
 from models.organisation import Creditor
+from models.outreach import Attempt, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
 from models.person import ContactRefusal, Person, PersonEmail, PersonPhone
+from models.plan import WorkPlan
 
 __all__ = [
     "Account",
+    "Attempt",
     "Building",
+    "Case",
+    "CaseEvent",
     "Charge",
     "ContactRefusal",
     "Creditor",
+    "Dispute",
+    "Instalment",
     "Ownership",
     "OwnershipRepresentative",
     "Payment",
     "Person",
     "PersonEmail",
     "PersonPhone",
+    "Promise",
+    "Wave",
+    "WaveMember",
+    "WorkPlan",
 ]

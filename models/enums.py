@@ -30,3 +30,30 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     COURIER = "courier"
+
+
+class CaseStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ESCALATED = "escalated"
+    CLOSED = "closed"
+
+
+class AttemptStatus(StrEnum):
+    """queued → claimed (leased) → started (contact began) → done; or cancelled, or review."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    STARTED = "started"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    # A lease expired after the contact may have begun: a person decides, never a retry.
+    NEEDS_REVIEW = "needs_review"
+
+
+class WaveStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    DONE = "done"
