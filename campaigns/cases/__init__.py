@@ -1,0 +1,1 @@
+"""Cases: opening, history, stage and status changes, closing."""
