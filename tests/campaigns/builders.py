@@ -1,7 +1,7 @@
 """Rows a campaign test needs: a debtor with an account, a case under the default plan, attempts."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.plans.schema import PlanDefinition
-from models.entities import Account, Building, Case, Creditor, Person, PersonPhone, WorkPlan
+from models.entities import Account, Building, Case, Charge, Creditor, Person, PersonPhone, WorkPlan
 from models.enums import AttemptStatus
 from models.outreach import Attempt
 
@@ -31,7 +31,9 @@ async def default_plan(session: AsyncSession) -> WorkPlan:
     return plan
 
 
-async def debtor_case(session: AsyncSession, number: str, *, phone: str = "+79100000000") -> tuple[Person, Case]:
+async def debtor_case(session: AsyncSession, number: str, *, phone: str = "+79100000000",
+                      owes: Decimal = Decimal("5000.00")) -> tuple[Person, Case]:
+    """A debtor whose January-2025 charge of ``owes`` is unpaid (long overdue at T0)."""
     creditor = (await session.execute(select(Creditor))).scalars().first()
     if creditor is None:
         creditor = Creditor(inn="6234000014", name="ООО «УК Тест»")
@@ -48,6 +50,8 @@ async def debtor_case(session: AsyncSession, number: str, *, phone: str = "+7910
     session.add_all([account, person])
     await session.flush()
     session.add(PersonPhone(person_id=person.id, number=phone))
+    if owes:
+        session.add(Charge(account_id=account.id, period=date(2025, 1, 1), service="Отопление", amount=owes))
     plan = await default_plan(session)
     case = Case(account_id=account.id, plan_id=plan.id, stage="robot", debt_at_open=Decimal("5000.00"))
     session.add(case)
