@@ -22,6 +22,7 @@ from models.enums import AttemptStatus
 from models.outreach import Attempt
 
 DEFAULT_LEASE = timedelta(minutes=5)
+MIN_POSTPONEMENT = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +70,13 @@ async def claim(
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
 ) -> list[ClaimedAttempt]:
-    """Claim up to ``limit`` attempts that pass ``check`` (budget, hours, live paid-check)."""
+    """Claim up to ``limit`` attempts that pass ``check`` (budget, hours, live paid-check).
+
+    An empty result means nothing is due. Attempts the check sets aside leave the due set
+    (postponed past now, or cancelled), so the loop ends without an artificial bound.
+    """
     claimed: list[ClaimedAttempt] = []
-    # Attempts the check postponed or cancelled don't count against the limit, but a queue full of
-    # them must not spin for ever: give up after a bounded number of looks per call.
-    for _ in range(limit * 4):
-        if len(claimed) >= limit:
-            break
+    while len(claimed) < limit:
         moment = now or utc_now()
         async with sessionmaker() as session, session.begin():
             taken = await _take_one(session, worker, channels, moment, moment + lease)
@@ -85,7 +86,7 @@ async def claim(
             if verdict.go:
                 claimed.append(taken)
             else:
-                await _set_aside(session, taken.id, verdict)
+                await _set_aside(session, taken.id, verdict, moment)
     return claimed
 
 
@@ -107,11 +108,13 @@ async def _take_one(
                           row.template, row.idempotency_key, expires)
 
 
-async def _set_aside(session: AsyncSession, attempt_id: int, verdict: Verdict) -> None:
+async def _set_aside(session: AsyncSession, attempt_id: int, verdict: Verdict, now: datetime) -> None:
     if verdict.retry_at is None:
-        values = {"status": AttemptStatus.CANCELLED.value, "finished_at": utc_now()}
+        values = {"status": AttemptStatus.CANCELLED.value, "finished_at": now}
     else:
-        values = {"status": AttemptStatus.QUEUED.value, "not_before": verdict.retry_at}
+        # A postponement always lies in the future, or the claim loop would take it again.
+        values = {"status": AttemptStatus.QUEUED.value,
+                  "not_before": max(verdict.retry_at, now + MIN_POSTPONEMENT)}
     await session.execute(update(Attempt).where(Attempt.id == attempt_id).values(
         lease_owner="", lease_expires_at=None, note=verdict.reason, **values))
 

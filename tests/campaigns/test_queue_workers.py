@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,23 +15,25 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from campaigns.queue.claims import recover_expired_leases
 from models.column_types import utc_now
 from models.outreach import Attempt
-from tests.campaigns.builders import attempt, debtor_case
+from tests.campaigns.builders import T0, attempt, debtor_case
 
 WORKER = Path(__file__).with_name("queue_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _queue_attempts(sessionmaker: async_sessionmaker[AsyncSession], debtors: int, each: int) -> None:
+async def _queue_attempts(sessionmaker: async_sessionmaker[AsyncSession], debtors: int, each: int,
+                          due: datetime | None = None) -> None:
     async with sessionmaker() as session, session.begin():
         for d in range(debtors):
             person, case = await debtor_case(session, f"{2000 + d}", phone=f"+7910{d:07d}")
             for i in range(each):
-                session.add(attempt(case, person, f"d{d}-{i}", not_before=utc_now() - timedelta(minutes=1)))
+                session.add(attempt(case, person, f"d{d}-{i}",
+                                    not_before=due or utc_now() - timedelta(minutes=1)))
 
 
-def _start(url: str, name: str, log: Path, hold: float = 0.0) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, str(WORKER), url, name, str(log), "--hold", str(hold)],
-                            cwd=ROOT)
+def _start(url: str, name: str, log: Path, hold: float = 0.0, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), url, name, str(log), "--hold", str(hold), *extra], cwd=ROOT)
 
 
 def _contacts(log: Path) -> Counter[int]:
@@ -86,3 +88,25 @@ async def test_killed_worker_neither_doubles_nor_loses_a_contact(
     assert len(done) + len(review) == 60
     assert len(review) == recovery.to_review <= 1
     assert done <= set(contacts)
+
+
+async def test_racing_workers_never_breach_the_daily_call_limit(
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """1 000 call attempts for 100 debtors, 4 workers with the real budget check, one moment."""
+    await _queue_attempts(sessionmaker, debtors=100, each=10, due=T0)
+    log = tmp_path / "contacts.log"
+    workers = [_start(database_url, f"w{i}", log, 0.0, "--budget", "--now", T0.isoformat())
+               for i in range(4)]
+    for worker in workers:
+        assert await asyncio.to_thread(worker.wait, 300) == 0
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(Attempt.id, Attempt.person_id, Attempt.status,
+                                             Attempt.not_before))).all()
+    person_of = {attempt_id: person_id for attempt_id, person_id, _, _ in rows}
+    contacts_per_debtor = Counter(person_of[attempt_id] for attempt_id in _contacts(log))
+    # 230-ФЗ: one call a day per debtor, whoever of the workers got there first.
+    assert sorted(contacts_per_debtor.values()) == [1] * 100
+    waiting = [not_before for _, _, status, not_before in rows if status == "queued"]
+    assert len(waiting) == 900
+    assert min(waiting) >= T0 + timedelta(hours=20)
