@@ -8,15 +8,25 @@ import sys
 from collections.abc import Sequence
 
 from backoffice.cli import (
+    cases_command,
     db_commands,
     demo_command,
     demo_data_command,
     import_command,
+    plans_command,
     serve_command,
 )
 
 
-COMMAND_MODULES = (db_commands, import_command, demo_data_command, serve_command, demo_command)
+COMMAND_MODULES = (
+    db_commands,
+    import_command,
+    demo_data_command,
+    serve_command,
+    demo_command,
+    plans_command,
+    cases_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
