@@ -8,7 +8,7 @@ be skipped, the transaction is rolled back and nothing is written.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 

@@ -11,20 +11,17 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.cases.history import EventKind, record_event
+from campaigns.queue.cancelling import cancel_queued_attempts
 from models.case import Case, Promise
 from models.column_types import utc_now
-from models.enums import AttemptStatus, CaseStatus
+from models.enums import CaseStatus
 from models.ledger import account_ledger_for, iter_account_ledgers
-from models.outreach import Attempt
 
 PAID_REASON = "ДОЛГ ПОГАШЕН"
-CANCELLED_NOTE = "отменено: долг погашен, дело закрыто"
+CANCELLED_NOTE = "долг погашен, дело закрыто"
 
 # Cases per round trip and per transaction.
 CHUNK_SIZE = 2_000
-
-_CANCELLABLE = (AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value)
-
 
 async def close_if_paid(session: AsyncSession, case: Case, as_of: date) -> bool:
     """Close ``case`` if its account's real debt on ``as_of`` is zero; the caller commits."""
@@ -60,16 +57,7 @@ async def close_paid_cases(session: AsyncSession, as_of: date, *, chunk_size: in
 
 
 async def _close_paid(session: AsyncSession, case: Case, now: datetime) -> None:
-    cancelled = list(await session.scalars(
-        update(Attempt)
-        .where(Attempt.case_id == case.id, Attempt.status.in_(_CANCELLABLE))
-        .values(status=AttemptStatus.CANCELLED.value, note=CANCELLED_NOTE, finished_at=now)
-        .returning(Attempt.id)
-        .execution_options(synchronize_session=False)))
-    for attempt_id in sorted(cancelled):
-        record_event(session, case, EventKind.ATTEMPT_CANCELLED,
-                     f"Попытка контакта №{attempt_id} отменена: долг погашен",
-                     data={"attempt_id": attempt_id, "reason": PAID_REASON})
+    cancelled = await cancel_queued_attempts(session, case, CANCELLED_NOTE, now=now)
     # Paying everything keeps whatever was promised.
     kept = list(await session.scalars(
         update(Promise).where(Promise.case_id == case.id, Promise.status == "open")
@@ -83,4 +71,4 @@ async def _close_paid(session: AsyncSession, case: Case, now: datetime) -> None:
     case.closed_at = now
     case.suspended_until = None
     record_event(session, case, EventKind.CLOSED, f"Дело закрыто: {PAID_REASON}",
-                 data={"reason": PAID_REASON, "cancelled_attempts": sorted(cancelled)})
+                 data={"reason": PAID_REASON, "cancelled_attempts": cancelled})

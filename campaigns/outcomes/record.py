@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.queue.cancelling import cancel_queued_attempts
 from campaigns.cases.history import EventKind, record_event
 from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeReport
 from campaigns.outcomes.rules import (
@@ -63,8 +64,6 @@ CHANNEL_TITLES = {Channel.CALL: "Звонок", Channel.SMS: "SMS", Channel.EMAI
 _STATUS_RANK = {CaseStatus.ACTIVE: 0, CaseStatus.SUSPENDED: 1, CaseStatus.ESCALATED: 2}
 
 # Attempts that have not begun any contact and can still be called off.
-_CANCELLABLE = (AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value)
-
 
 class OutcomeRejected(ValueError):
     """The report cannot belong to this attempt (e.g. a courier outcome for a call)."""
@@ -131,45 +130,6 @@ async def record_outcome(
     await session.flush()
     return OutcomeResult(attempt_id, case.id, applied=True, actions=tuple(applier.actions),
                          skipped=tuple(applier.skipped))
-
-
-async def cancel_queued_attempts(
-    session: AsyncSession,
-    case: Case,
-    reason: str,
-    *,
-    channel: Channel | None = None,
-    person_id: int | None = None,
-    address: str | None = None,
-    actor: str = "system",
-    now: datetime | None = None,
-) -> list[int]:
-    """Cancel the case's attempts that have not begun (all, or those matching the filters).
-
-    A claimed attempt is cancelled too: its worker's ``mark_started`` then fails and the contact
-    never begins. Returns the cancelled ids and records one event if there were any.
-    """
-    statement = (
-        update(Attempt)
-        .where(Attempt.case_id == case.id, Attempt.status.in_(_CANCELLABLE),
-               Attempt.started_at.is_(None))
-        .values(status=AttemptStatus.CANCELLED.value, lease_owner="", lease_expires_at=None,
-                finished_at=now or utc_now(), note=reason)
-        .returning(Attempt.id)
-        .execution_options(synchronize_session="fetch")
-    )
-    if channel is not None:
-        statement = statement.where(Attempt.channel == channel.value)
-    if person_id is not None:
-        statement = statement.where(Attempt.person_id == person_id)
-    if address is not None:
-        statement = statement.where(Attempt.address == address)
-    ids = sorted((await session.execute(statement)).scalars())
-    if ids:
-        record_event(session, case, EventKind.ATTEMPT_CANCELLED,
-                     f"отменено попыток: {len(ids)} — {reason}", actor=actor,
-                     data={"attempt_ids": ids, "reason": reason})
-    return ids
 
 
 async def _finish_attempt(

@@ -1,0 +1,54 @@
+"""Cancelling a case's contacts that have not begun (the case closed, paused or changed course)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from campaigns.cases.history import EventKind, record_event
+from models.case import Case
+from models.column_types import utc_now
+from models.enums import AttemptStatus, Channel
+from models.outreach import Attempt
+
+_CANCELLABLE = (AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value)
+
+
+async def cancel_queued_attempts(
+    session: AsyncSession,
+    case: Case,
+    reason: str,
+    *,
+    channel: Channel | None = None,
+    person_id: int | None = None,
+    address: str | None = None,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> list[int]:
+    """Cancel the case's attempts that have not begun (all, or those matching the filters).
+
+    A claimed attempt is cancelled too: its worker's ``mark_started`` then fails and the contact
+    never begins. Returns the cancelled ids and records one event if there were any.
+    """
+    statement = (
+        update(Attempt)
+        .where(Attempt.case_id == case.id, Attempt.status.in_(_CANCELLABLE),
+               Attempt.started_at.is_(None))
+        .values(status=AttemptStatus.CANCELLED.value, lease_owner="", lease_expires_at=None,
+                finished_at=now or utc_now(), note=reason)
+        .returning(Attempt.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if channel is not None:
+        statement = statement.where(Attempt.channel == channel.value)
+    if person_id is not None:
+        statement = statement.where(Attempt.person_id == person_id)
+    if address is not None:
+        statement = statement.where(Attempt.address == address)
+    ids = sorted((await session.execute(statement)).scalars())
+    if ids:
+        record_event(session, case, EventKind.ATTEMPT_CANCELLED,
+                     f"отменено попыток: {len(ids)} — {reason}", actor=actor,
+                     data={"attempt_ids": ids, "reason": reason})
+    return ids
