@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/ensure_postgres.sh
+# Pyflakes checks: unused imports, undefined names, shadowed definitions.
+.venv/bin/ruff check --quiet --select F --target-version py311 models campaigns dialer voicebot \
+    messaging backoffice tests bench
 status=0
 for db in sqlite postgresql; do
     printf '\n\033[1m=== test suite on %s ===\033[0m\n' "$db"
