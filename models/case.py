@@ -36,6 +36,11 @@ class Case(Base):
     last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # "Listened to the end": no further robot call before this date.
     no_call_until: Mapped[date | None] = mapped_column(Date)
+    # The ledger's figures as of ``debt_as_of``, refreshed by the daily run, so that waves can
+    # select segments of a million cases in SQL instead of computing a ledger per case.
+    current_debt: Mapped[Decimal | None] = mapped_column(Money)
+    days_overdue: Mapped[int | None] = mapped_column()
+    debt_as_of: Mapped[date | None] = mapped_column(Date)
 
 
 class CaseEvent(Base):

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timezone
 from backoffice.cli.common import add_database_option, open_database
 from campaigns.cases.advance import advance_stages, resolve_promises, resume_suspended
 from campaigns.cases.closing import close_paid_cases
+from campaigns.cases.debts import refresh_case_debts
 from campaigns.cases.opening import open_cases
 from models.column_types import utc_now
 from models.db import make_sessionmaker
@@ -37,6 +38,7 @@ async def run_open(args: argparse.Namespace) -> int:
             resumed = await resume_suspended(session, as_of)
             advanced = await advance_stages(session, as_of, now)
             opening = await open_cases(session, as_of, now=now)
+            refreshed = await refresh_case_debts(session, as_of)
             await session.commit()
     finally:
         await engine.dispose()
@@ -49,4 +51,5 @@ async def run_open(args: argparse.Namespace) -> int:
     print(f"  уже были открыты: {opening.already_open}")
     print(f"  ниже порога плана: {opening.below_threshold}")
     print(f"  без основного плана для вида должника: {opening.no_plan}")
+    print(f"  обновлён долг в открытых делах: {refreshed}")
     return 0
