@@ -51,11 +51,20 @@ PreContactCheck = Callable[[AsyncSession, ClaimedAttempt, datetime], Awaitable[V
 
 
 def _take_one_sql(dialect: str) -> str:
-    lock = " FOR UPDATE SKIP LOCKED" if dialect == "postgresql" else ""
+    lock = " FOR UPDATE OF q SKIP LOCKED" if dialect == "postgresql" else ""
+    # A wave's attempts are due only while the wave runs, inside its window, and below its cap
+    # of concurrent contacts. Under concurrent claims the cap can be passed by at most the number
+    # of workers minus one (each sees the others' claims once committed); the dialer's own
+    # per-trunk limit is the hard one.
     return (
         "UPDATE attempt SET status = :claimed, lease_owner = :worker, lease_expires_at = :expires"
-        " WHERE id = (SELECT id FROM attempt WHERE status = :queued AND not_before <= :now"
-        " AND channel IN :channels ORDER BY not_before, id LIMIT 1" + lock + ")"
+        " WHERE id = (SELECT q.id FROM attempt q WHERE q.status = :queued AND q.not_before <= :now"
+        " AND q.channel IN :channels AND (q.wave_id IS NULL OR EXISTS ("
+        "  SELECT 1 FROM wave w WHERE w.id = q.wave_id AND w.status = 'running'"
+        "  AND w.window_start <= :now AND w.window_end > :now"
+        "  AND (SELECT COUNT(*) FROM attempt busy WHERE busy.wave_id = w.id"
+        "       AND busy.status IN ('claimed', 'started')) < w.max_concurrent))"
+        " ORDER BY q.not_before, q.id LIMIT 1" + lock + ")"
         " RETURNING id, case_id, person_id, channel, address, template, idempotency_key"
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.plans.schema import PlanDefinition
-from models.entities import Account, Building, Case, Charge, Creditor, Person, PersonPhone, WorkPlan
+from models.entities import Account, Building, Case, Charge, Creditor, Ownership, Person, PersonPhone, WorkPlan
 from models.enums import AttemptStatus
 from models.outreach import Attempt
 
@@ -50,6 +50,7 @@ async def debtor_case(session: AsyncSession, number: str, *, phone: str = "+7910
     session.add_all([account, person])
     await session.flush()
     session.add(PersonPhone(person_id=person.id, number=phone))
+    session.add(Ownership(account_id=account.id, person_id=person.id))
     if owes:
         session.add(Charge(account_id=account.id, period=date(2025, 1, 1), service="Отопление", amount=owes))
     plan = await default_plan(session)

@@ -1,0 +1,128 @@
+"""Creating a wave and materialising its attempts into the queue as its window opens.
+
+Materialising is idempotent: members and attempts carry the wave in their keys, so running it
+again (a scheduler restarted mid-wave) adds nothing twice. The holdout is a fixed function of
+the wave and the case, so the control group is reproducible and the same on every engine.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from campaigns.waves.contacts import contacts_for
+from campaigns.waves.segment import Segment, segment_cases
+from models.column_types import utc_now
+from models.enums import AttemptStatus, Channel, WaveStatus
+from models.outreach import Attempt, Wave, WaveMember
+
+CHUNK_SIZE = 5_000
+# Knuth's multiplicative hash spreads consecutive case ids evenly over the 10 000 buckets.
+_HASH_MULTIPLIER = 2_654_435_761
+_HASH_BUCKETS = 10_000
+
+
+@dataclass(frozen=True)
+class WaveSpec:
+    name: str
+    channel: Channel
+    template: str
+    segment: Segment
+    window_start: datetime
+    window_end: datetime
+    per_minute: int = 60
+    max_concurrent: int = 10
+    holdout_share: float = 0.0
+    step_code: str = ""
+    created_by: str = "system"
+
+    def __post_init__(self) -> None:
+        if self.window_end <= self.window_start:
+            raise ValueError("окно волны должно заканчиваться позже, чем начинается")
+        if not 0 <= self.holdout_share < 1:
+            raise ValueError("доля контрольной группы должна быть от 0 до 1")
+        if self.per_minute < 1 or self.max_concurrent < 1:
+            raise ValueError("темп и число одновременных контактов должны быть не меньше 1")
+
+
+@dataclass
+class MaterialiseReport:
+    members: int = 0
+    holdout: int = 0
+    attempts: int = 0
+    no_contact: int = 0
+
+
+def in_holdout(wave_id: int, case_id: int, share: float) -> bool:
+    return (case_id * _HASH_MULTIPLIER + wave_id) % _HASH_BUCKETS < share * _HASH_BUCKETS
+
+
+async def create_wave(session: AsyncSession, spec: WaveSpec) -> Wave:
+    wave = Wave(name=spec.name, channel=spec.channel.value, template=spec.template,
+                step_code=spec.step_code, segment=spec.segment.model_dump(mode="json"),
+                window_start=spec.window_start, window_end=spec.window_end,
+                per_minute=spec.per_minute, max_concurrent=spec.max_concurrent,
+                holdout_share=spec.holdout_share, created_by=spec.created_by,
+                status=WaveStatus.SCHEDULED.value)
+    session.add(wave)
+    await session.flush()
+    return wave
+
+
+async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None = None,
+                      chunk_size: int = CHUNK_SIZE) -> MaterialiseReport:
+    """Select the segment, split off the holdout, and queue one attempt per contact member.
+
+    Attempts are spaced ``60 / per_minute`` seconds apart from the window start (or from now,
+    if the window is already open), which is the wave's pace.
+    """
+    moment = now or utc_now()
+    report = MaterialiseReport()
+    known = set((await session.execute(
+        select(WaveMember.case_id).where(WaveMember.wave_id == wave.id))).scalars())
+    case_ids = [c for c in (await session.execute(
+        segment_cases(Segment.model_validate(wave.segment)))).scalars() if c not in known]
+    start = max(wave.window_start, moment)
+    gap = timedelta(seconds=60 / wave.per_minute)
+    slot = await _attempts_so_far(session, wave)
+    channel = Channel(wave.channel)
+    for offset in range(0, len(case_ids), chunk_size):
+        chunk = case_ids[offset:offset + chunk_size]
+        members: list[dict[str, Any]] = []
+        contact_ids: list[int] = []
+        for case_id in chunk:
+            holdout = in_holdout(wave.id, case_id, wave.holdout_share)
+            members.append({"wave_id": wave.id, "case_id": case_id, "holdout": holdout})
+            report.holdout += holdout
+            if not holdout:
+                contact_ids.append(case_id)
+        await session.execute(insert(WaveMember), members)
+        report.members += len(members)
+        contacts = await contacts_for(session, contact_ids, channel)
+        report.no_contact += len(contact_ids) - len(contacts)
+        attempts = []
+        for case_id in contact_ids:
+            contact = contacts.get(case_id)
+            if contact is None:
+                continue
+            attempts.append({
+                "case_id": case_id, "person_id": contact.person_id, "wave_id": wave.id,
+                "channel": wave.channel, "address": contact.address, "template": wave.template,
+                "step_code": wave.step_code, "idempotency_key": f"w{wave.id}-c{case_id}",
+                "status": AttemptStatus.QUEUED.value, "not_before": start + gap * slot,
+            })
+            slot += 1
+        if attempts:
+            await session.execute(insert(Attempt), attempts)
+        report.attempts += len(attempts)
+    if wave.status == WaveStatus.SCHEDULED.value:
+        wave.status = WaveStatus.RUNNING.value
+    return report
+
+
+async def _attempts_so_far(session: AsyncSession, wave: Wave) -> int:
+    return int((await session.execute(
+        select(func.count()).select_from(Attempt).where(Attempt.wave_id == wave.id))).scalar_one())
