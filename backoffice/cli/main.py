@@ -15,6 +15,7 @@ from backoffice.cli import (
     import_command,
     plans_command,
     serve_command,
+    wave_command,
 )
 
 
@@ -26,6 +27,7 @@ COMMAND_MODULES = (
     demo_command,
     plans_command,
     cases_command,
+    wave_command,
 )
 
 
