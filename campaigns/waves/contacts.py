@@ -1,13 +1,16 @@
 """Whom a wave contacts for a case, and at which phone or address.
 
-The primary debtor of an account is its adult owner with the largest share (ties: the first
-listed); a minor's share is owed by the parents, who are reached through their own cases'
-ownership rows. Only numbers and addresses still valid and channels not refused are used.
+A case's account may have several adult owners, each liable for the debt. They are ranked by
+share (the largest first; ties by person, so the choice is the same on every engine) and the
+first one reachable on the wave's channel is contacted — a co-owner without a phone does not
+make the case unreachable. A minor's share is owed by the parents, reached as owners of their
+own. Only numbers and addresses still valid and channels not refused are used.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,27 +25,25 @@ class Contact:
     address: str
 
 
-async def primary_debtors(session: AsyncSession, case_ids: Sequence[int]) -> dict[int, int]:
-    """case id → person id of its primary debtor."""
+async def debtors_by_rank(session: AsyncSession, case_ids: Sequence[int]) -> dict[int, list[int]]:
+    """case id → its adult owners' person ids, the largest share first."""
     rows = (await session.execute(
         select(Case.id, Ownership.person_id, Ownership.share_numerator, Ownership.share_denominator)
         .join(Ownership, Ownership.account_id == Case.account_id)
-        .where(Case.id.in_(case_ids), Ownership.is_minor.is_(False))
-        .order_by(Case.id, Ownership.id))).all()
-    best: dict[int, tuple[float, int]] = {}
+        .where(Case.id.in_(case_ids), Ownership.is_minor.is_(False)))).all()
+    ranked: dict[int, list[tuple[Fraction, int]]] = {}
     for case_id, person_id, numerator, denominator in rows:
-        share = numerator / denominator if denominator else 0.0
-        if case_id not in best or share > best[case_id][0]:
-            best[case_id] = (share, person_id)
-    return {case_id: person_id for case_id, (_, person_id) in best.items()}
+        share = Fraction(numerator, denominator) if denominator else Fraction(0)
+        ranked.setdefault(case_id, []).append((-share, person_id))
+    return {case_id: [person for _, person in sorted(owners)] for case_id, owners in ranked.items()}
 
 
 async def contacts_for(
     session: AsyncSession, case_ids: Sequence[int], channel: Channel
 ) -> dict[int, Contact]:
     """case id → whom to contact on ``channel`` and where; cases with no usable contact are absent."""
-    debtors = await primary_debtors(session, case_ids)
-    people = list(set(debtors.values()))
+    debtors = await debtors_by_rank(session, case_ids)
+    people = list({person for owners in debtors.values() for person in owners})
     refused = set((await session.execute(
         select(ContactRefusal.person_id).where(ContactRefusal.person_id.in_(people),
                                                ContactRefusal.channel == channel.value))).scalars())
@@ -64,14 +65,17 @@ async def contacts_for(
             .join(Account, Account.id == Case.account_id)
             .join(Building, Building.id == Account.building_id)
             .where(Case.id.in_(case_ids)))).all()
-        return {
-            case_id: Contact(debtors[case_id], f"{building.address}, кв. {flat}" if flat else building.address)
-            for case_id, building, flat in premises
-            if case_id in debtors and debtors[case_id] not in refused
-        }
+        for case_id, building, flat in premises:
+            addresses[case_id] = f"{building.address}, кв. {flat}" if flat else building.address
+        return {case_id: Contact(owners[0], addresses[case_id])
+                for case_id, owners in debtors.items()
+                if case_id in addresses and owners[0] not in refused}
     # Ordered by position descending, so the last write per person is the first-listed contact.
     for person_id, address in rows:
         addresses[person_id] = address
-    return {case_id: Contact(person_id, addresses[person_id])
-            for case_id, person_id in debtors.items()
-            if person_id in addresses and person_id not in refused}
+    contacts: dict[int, Contact] = {}
+    for case_id, owners in debtors.items():
+        reachable = [p for p in owners if p in addresses and p not in refused]
+        if reachable:
+            contacts[case_id] = Contact(reachable[0], addresses[reachable[0]])
+    return contacts

@@ -11,7 +11,7 @@ from campaigns.queue.precontact import pre_contact_check
 from campaigns.waves.control import change_state, finish_waves, wave_counts
 from campaigns.waves.planning import WaveSpec, create_wave, in_holdout, materialise
 from campaigns.waves.segment import Segment
-from models.entities import Attempt, Case, ContactRefusal, PersonPhone, Wave
+from models.entities import Attempt, Case, ContactRefusal, Ownership, Person, PersonPhone, Wave
 from models.enums import Channel
 from tests.campaigns.builders import T0, debtor_case
 
@@ -119,3 +119,28 @@ async def test_segment_filters(sessionmaker: async_sessionmaker[AsyncSession]) -
         members = (await session.execute(select(Attempt.case_id).where(Attempt.wave_id == wave_id)
                                          .order_by(Attempt.case_id))).scalars().all()
     assert members == cases[:4]
+
+
+async def test_a_co_owner_with_a_phone_is_called_when_the_larger_owner_has_none(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    (case_id,) = await _debtors(sessionmaker, 1)
+    async with sessionmaker() as session, session.begin():
+        case = await session.get_one(Case, case_id)
+        first = (await session.execute(select(Ownership).where(Ownership.account_id == case.account_id))).scalar_one()
+        first.share_numerator, first.share_denominator = 1, 3
+        phoneless = Person(code="P-no-phone", last_name="Петрова", first_name="Анна")
+        minor = Person(code="P-minor", last_name="Петров", first_name="Илья")
+        session.add_all([phoneless, minor])
+        await session.flush()
+        session.add_all([
+            Ownership(account_id=case.account_id, person_id=phoneless.id, share_numerator=2, share_denominator=3),
+            Ownership(account_id=case.account_id, person_id=minor.id, is_minor=True),
+        ])
+        session.add(PersonPhone(person_id=minor.id, number="+79990000000"))
+    wave_id = await _wave(sessionmaker, Segment())
+    async with sessionmaker() as session:
+        (reached,) = (await session.execute(
+            select(Attempt.person_id, Attempt.address).where(Attempt.wave_id == wave_id))).all()
+    # The 2/3 owner ranks first but has no phone; the minor is never called.
+    assert reached == (first.person_id, "+79200000000")
