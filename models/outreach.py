@@ -58,12 +58,14 @@ class Attempt(Base):
     __table_args__ = (
         Index("ix_attempt_queue", "status", "not_before"),
         Index("ix_attempt_person_started", "person_id", "channel", "started_at"),
+        # Claims count a wave's busy attempts; with status in the key that reads only those.
+        Index("ix_attempt_wave_status", "wave_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("debt_case.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"), index=True)
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("wave.id"))
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(254), default="")
     template: Mapped[str] = mapped_column(String(100), default="")
