@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import BigInteger, ColumnElement, cast, exists, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.waves.contacts import contacts_for
@@ -76,35 +75,37 @@ async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None
                       chunk_size: int = CHUNK_SIZE) -> MaterialiseReport:
     """Select the segment, split off the holdout, and queue one attempt per contact member.
 
-    Attempts are spaced ``60 / per_minute`` seconds apart from the window start (or from now,
+    Members are written by one INSERT … SELECT (a million cases never pass through Python);
+    attempts are spaced ``60 / per_minute`` seconds apart from the window start (or from now,
     if the window is already open), which is the wave's pace.
     """
     moment = now or utc_now()
     report = MaterialiseReport()
-    known = set((await session.execute(
-        select(WaveMember.case_id).where(WaveMember.wave_id == wave.id))).scalars())
-    case_ids = [c for c in (await session.execute(
-        segment_cases(Segment.model_validate(wave.segment)))).scalars() if c not in known]
+    segment = segment_cases(Segment.model_validate(wave.segment)).order_by(None).subquery()
+    added = await session.execute(
+        insert(WaveMember.__table__).from_select(
+            ["wave_id", "case_id", "holdout"],
+            select(literal(wave.id), segment.c.id, _holdout_sql(wave, segment.c.id))
+            .where(~exists().where(WaveMember.wave_id == wave.id, WaveMember.case_id == segment.c.id))))
+    report.members = added.rowcount
+    report.holdout = int((await session.execute(
+        select(func.count()).select_from(WaveMember)
+        .where(WaveMember.wave_id == wave.id, WaveMember.holdout.is_(True)))).scalar_one())
+    contact_ids = list((await session.execute(
+        select(WaveMember.case_id)
+        .where(WaveMember.wave_id == wave.id, WaveMember.holdout.is_(False),
+               ~exists().where(Attempt.wave_id == wave.id, Attempt.case_id == WaveMember.case_id))
+        .order_by(WaveMember.case_id))).scalars())
     start = max(wave.window_start, moment)
     gap = timedelta(seconds=60 / wave.per_minute)
     slot = await _attempts_so_far(session, wave)
     channel = Channel(wave.channel)
-    for offset in range(0, len(case_ids), chunk_size):
-        chunk = case_ids[offset:offset + chunk_size]
-        members: list[dict[str, Any]] = []
-        contact_ids: list[int] = []
-        for case_id in chunk:
-            holdout = in_holdout(wave.id, case_id, wave.holdout_share)
-            members.append({"wave_id": wave.id, "case_id": case_id, "holdout": holdout})
-            report.holdout += holdout
-            if not holdout:
-                contact_ids.append(case_id)
-        await session.execute(insert(WaveMember), members)
-        report.members += len(members)
-        contacts = await contacts_for(session, contact_ids, channel)
-        report.no_contact += len(contact_ids) - len(contacts)
+    for offset in range(0, len(contact_ids), chunk_size):
+        chunk = contact_ids[offset:offset + chunk_size]
+        contacts = await contacts_for(session, chunk, channel)
+        report.no_contact += len(chunk) - len(contacts)
         attempts = []
-        for case_id in contact_ids:
+        for case_id in chunk:
             contact = contacts.get(case_id)
             if contact is None:
                 continue
@@ -113,14 +114,23 @@ async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None
                 "channel": wave.channel, "address": contact.address, "template": wave.template,
                 "step_code": wave.step_code, "idempotency_key": f"w{wave.id}-c{case_id}",
                 "status": AttemptStatus.QUEUED.value, "not_before": start + gap * slot,
+                "lease_owner": "", "outcome": "", "outcome_data": {}, "note": "",
+                "created_at": moment,
             })
             slot += 1
         if attempts:
-            await session.execute(insert(Attempt), attempts)
+            # Core, not the ORM's bulk path: a third of the time for the same rows.
+            await session.execute(insert(Attempt.__table__), attempts)
         report.attempts += len(attempts)
     if wave.status == WaveStatus.SCHEDULED.value:
         wave.status = WaveStatus.RUNNING.value
     return report
+
+
+def _holdout_sql(wave: Wave, case_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """:func:`in_holdout` in SQL, in 64-bit integers on both engines."""
+    hashed = cast(case_id, BigInteger) * literal(_HASH_MULTIPLIER, BigInteger) + literal(wave.id, BigInteger)
+    return (hashed % _HASH_BUCKETS) < literal(wave.holdout_share * _HASH_BUCKETS)
 
 
 async def _attempts_so_far(session: AsyncSession, wave: Wave) -> int:
