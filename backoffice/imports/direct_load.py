@@ -21,18 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from backoffice.imports import staging
-from backoffice.imports.parse_worker import WorkerResult, copy_chunks, text_chunks
-from backoffice.imports.parsing import SourceFile, parsed_rows
+from backoffice.imports.parse_worker import FileResult, copy_chunks, target_records, text_chunks
+from backoffice.imports.parsing import SourceFile
 from backoffice.imports.progress import ImportProgress
 from backoffice.imports.report import RowError
 from backoffice.imports.spec import DirectLoad, ReferenceMaps
-from backoffice.imports.values import CellError
 from models.base import Base
 import models.entities  # noqa: F401  (the target tables' constraints live on Base.metadata)
 
-CHUNK_ROWS = 20_000
 # Below this a worker process costs more to start (≈0.5 s of imports) than it saves.
 WORKER_MIN_ROWS = 200_000
+
 
 class RepeatedKey(Exception):
     """The direct load hit the unique index: use the staging path to find and name the rows."""
@@ -99,7 +98,7 @@ async def _copy_text(
     errors: list[RowError],
     progress: ImportProgress,
 ) -> int:
-    result = WorkerResult()
+    result = FileResult()
     if (source.table.row_count or 0) >= WORKER_MIN_ROWS:
         chunks = copy_chunks(source, maps, progress, result)
     else:
@@ -128,17 +127,13 @@ async def _insert_in_process(
     progress: ImportProgress,
 ) -> int:
     # SQLite has one writer and no COPY: parsing in another process would buy nothing here.
+    result = FileResult()
     chunk: list[tuple[Any, ...]] = []
-    loaded = 0
-    for line, row in parsed_rows(source, errors, progress):
-        try:
-            chunk.append(load.to_target(row, maps))
-        except CellError as exc:
-            errors.append(RowError(source.name, line, str(exc)))
-            continue
-        loaded += 1
-        if len(chunk) >= CHUNK_ROWS:
+    for record in target_records(source, maps, progress, result):
+        chunk.append(record)
+        if len(chunk) >= staging.CHUNK_ROWS:
             await staging.insert_rows(conn, load.target, load.columns, chunk)
             chunk.clear()
     await staging.insert_rows(conn, load.target, load.columns, chunk)
-    return loaded
+    errors.extend(result.errors)
+    return result.loaded

@@ -54,7 +54,9 @@ def copy_text(value: Any) -> str:
 
 
 @dataclass
-class WorkerResult:
+class FileResult:
+    """What loading one file directly left behind: its bad rows and how many rows went in."""
+
     errors: list[RowError] = field(default_factory=list)
     loaded: int = 0
 
@@ -73,20 +75,27 @@ class _QueueProgress:
         self._queue.put((_PROGRESS, "stage", description))
 
 
-def text_chunks(source: SourceFile, maps: ReferenceMaps, progress: ImportProgress,
-                result: WorkerResult) -> Iterator[bytes]:
-    """The file's good rows as COPY text chunks; bad rows and the count go to ``result``."""
+def target_records(source: SourceFile, maps: ReferenceMaps, progress: ImportProgress,
+                   result: FileResult) -> Iterator[tuple[Any, ...]]:
+    """The file's good rows as target-table tuples; bad rows and the count go to ``result``."""
     assert source.kind.direct is not None
     to_target = source.kind.direct.to_target
-    lines: list[str] = []
     for line, row in parsed_rows(source, result.errors, progress):
         try:
             record = to_target(row, maps)
         except CellError as exc:
             result.errors.append(RowError(source.name, line, str(exc)))
             continue
-        lines.append("\t".join(map(copy_text, record)))
         result.loaded += 1
+        yield record
+
+
+def text_chunks(source: SourceFile, maps: ReferenceMaps, progress: ImportProgress,
+                result: FileResult) -> Iterator[bytes]:
+    """The file's good rows as COPY text chunks; bad rows and the count go to ``result``."""
+    lines: list[str] = []
+    for record in target_records(source, maps, progress, result):
+        lines.append("\t".join(map(copy_text, record)))
         if len(lines) >= CHUNK_LINES:
             yield ("\n".join(lines) + "\n").encode()
             lines.clear()
@@ -99,7 +108,7 @@ def _work(path: Path, file_index: int, kind_name: str, positions: dict[str, int]
     try:
         kind = next(k for k in KINDS if k.name == kind_name)
         source = SourceFile(file_index, open_table(path), kind, positions)
-        result = WorkerResult()
+        result = FileResult()
         for chunk in text_chunks(source, maps, _QueueProgress(queue), result):
             queue.put((_DATA, chunk))
         queue.put((_DONE, result.errors, result.loaded))
@@ -108,7 +117,7 @@ def _work(path: Path, file_index: int, kind_name: str, positions: dict[str, int]
 
 
 async def copy_chunks(
-    source: SourceFile, maps: ReferenceMaps, progress: ImportProgress, result: WorkerResult
+    source: SourceFile, maps: ReferenceMaps, progress: ImportProgress, result: FileResult
 ) -> AsyncIterator[bytes]:
     """COPY text chunks of one file, parsed in a worker process; fills ``result`` at the end."""
     path = source.table.path

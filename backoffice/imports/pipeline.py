@@ -4,7 +4,8 @@ Field-level problems are found in Python while parsing; everything that needs th
 the database (repeated keys, unknown references) is checked set-based in SQL on the staging
 tables, which keeps a 100 000-account import from doing per-row queries. All kinds are written
 inside one transaction so later kinds see earlier ones; if any row was bad and bad rows may not
-be skipped, the transaction is rolled back and nothing is written.
+be skipped, the transaction is rolled back and nothing is written. Into an empty table the big
+kinds skip staging altogether (direct_load).
 """
 from __future__ import annotations
 
@@ -16,16 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from backoffice.imports import direct_load, staging
 from backoffice.imports.checks import DUPLICATE_PREFIX
-from backoffice.imports.direct_load import DirectLoad
 from backoffice.imports.kinds import KINDS
 from backoffice.imports.parsing import SourceFile, collect_files, parsed_rows, recognise
 from backoffice.imports.progress import ImportProgress, SilentProgress
 from backoffice.imports.report import ImportReport, KindResult, RowError
-from backoffice.imports.spec import RecordKind, UpsertCounts
+from backoffice.imports.spec import DirectLoad, RecordKind, UpsertCounts
 from backoffice.imports.values import CellError
-
-CHUNK_ROWS = 20_000
-
 
 class _Rollback(Exception):
     """Raised inside the transaction to undo an import that had bad rows."""
@@ -44,7 +41,7 @@ async def _stage_file(
             continue
         for table_index, values in staged:
             buffers[table_index].append((*values, source.index, line))
-        if len(buffers[0]) >= CHUNK_ROWS:
+        if len(buffers[0]) >= staging.CHUNK_ROWS:
             await _flush(conn, kind, buffers)
     await _flush(conn, kind, buffers)
 

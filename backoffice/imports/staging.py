@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports.spec import StagingTable
 
+# Rows per round trip when filling a staging or target table.
+CHUNK_ROWS = 20_000
+
 _SQLITE_TYPES = {"DATE": "TEXT", "NUMERIC(14,2)": "TEXT", "BOOLEAN": "INTEGER"}
 
 
