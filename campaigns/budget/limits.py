@@ -27,7 +27,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaigns.budget.hours import contact_window, local_instant, next_allowed, require_utc_instant
+from campaigns.budget.hours import (
+    Window,
+    contact_window,
+    local_instant,
+    next_allowed,
+    require_utc_instant,
+)
 from campaigns.budget.settings import (
     VOICE_MESSAGE,
     ChannelClass,
@@ -126,10 +132,7 @@ async def check_budget(
     at = require_utc_instant(at_utc)
     window = contact_window(at, tz_name, limits)
     if not window.allowed:
-        start, end = window.hours
-        reason = (f"вне часов контакта: {_DAY_KINDS[window.working_day]}, разрешено "
-                  f"с {start:02d}:00 до {end:02d}:00 по местному времени")
-        return BudgetDecision(False, reason, next_allowed(at, tz_name, limits))
+        return _outside_hours(window, at, tz_name, limits)
 
     spans = _spans(cls, limits, at, window.local_day, ZoneInfo(tz_name))
     row = (await session.execute(
@@ -147,6 +150,21 @@ async def check_budget(
     frees_at, _, span = max(exhausted, key=lambda item: (item[0], item[1]))
     reason = f"лимит {_NOUNS[cls]} в {_PERIOD_WORDS[span.period]} исчерпан ({span.cap})"
     return BudgetDecision(False, reason, next_allowed(frees_at, tz_name, limits))
+
+
+def check_hours(at_utc: datetime, tz_name: str, *, limits: ContactLimits | None = None) -> BudgetDecision:
+    """Only the contact hours: for a contact with no debtor to count against (a premises notice)."""
+    limits = contact_limits() if limits is None else limits
+    at = require_utc_instant(at_utc)
+    window = contact_window(at, tz_name, limits)
+    return BudgetDecision(True) if window.allowed else _outside_hours(window, at, tz_name, limits)
+
+
+def _outside_hours(window: Window, at: datetime, tz_name: str, limits: ContactLimits) -> BudgetDecision:
+    start, end = window.hours
+    reason = (f"вне часов контакта: {_DAY_KINDS[window.working_day]}, разрешено "
+              f"с {start:02d}:00 до {end:02d}:00 по местному времени")
+    return BudgetDecision(False, reason, next_allowed(at, tz_name, limits))
 
 
 def _spans(cls: ChannelClass, limits: ContactLimits, at: datetime, day: date,

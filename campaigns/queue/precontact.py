@@ -13,9 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaigns.budget.hours import contact_window, next_allowed
-from campaigns.budget.limits import check_budget, lock_person
-from campaigns.budget.settings import contact_limits
+from campaigns.budget.limits import check_budget, check_hours, lock_person
 from campaigns.queue.claims import ClaimedAttempt, Verdict
 from models.entities import Account, Building, Case
 from models.enums import CaseStatus, Channel
@@ -31,7 +29,7 @@ async def pre_contact_check(session: AsyncSession, attempt: ClaimedAttempt, now:
     zone = ZoneInfo(tz_name)
     local_today = now.astimezone(zone).date()
     if case.status != CaseStatus.ACTIVE.value:
-        # A suspended or escalated case gets its contacts again from its plan when it resumes.
+        # A paused, escalated or closed case is not contacted on contacts planned before.
         return Verdict(go=False, reason=f"дело не в работе ({case.status}: {case.status_reason})")
     if attempt.channel == Channel.CALL.value and case.no_call_until and local_today < case.no_call_until:
         resume = datetime.combine(case.no_call_until, time(), zone)
@@ -41,14 +39,11 @@ async def pre_contact_check(session: AsyncSession, attempt: ClaimedAttempt, now:
         return Verdict(go=False, reason=PAID)
     if attempt.person_id is None:
         # No one to count contacts against (a notice to the premises), but the hours still hold.
-        window = contact_window(now, tz_name, contact_limits())
-        if window.allowed:
-            return Verdict(go=True)
-        return Verdict(go=False, retry_at=next_allowed(now, tz_name, contact_limits()),
-                       reason="вне часов контакта")
-    await lock_person(session, attempt.person_id)
-    decision = await check_budget(session, attempt.person_id, attempt.channel, now, tz_name,
-                                  exclude_attempt_id=attempt.id)
+        decision = check_hours(now, tz_name)
+    else:
+        await lock_person(session, attempt.person_id)
+        decision = await check_budget(session, attempt.person_id, attempt.channel, now, tz_name,
+                                      exclude_attempt_id=attempt.id)
     if decision.allowed:
         return Verdict(go=True)
     return Verdict(go=False, retry_at=decision.retry_at, reason=decision.reason)

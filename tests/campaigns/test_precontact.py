@@ -100,3 +100,4 @@ async def test_attempt_without_a_person_still_keeps_contact_hours(
     assert await claim(sessionmaker, "w", ["courier"], pre_contact_check, now=night) == []
     row = (await _attempts(sessionmaker))["n"]
     assert (row.status, row.not_before) == ("queued", datetime(2026, 3, 3, 5, 0, tzinfo=timezone.utc))
+    assert row.note == "вне часов контакта: рабочий день, разрешено с 08:00 до 22:00 по местному времени"
