@@ -82,15 +82,14 @@ async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None
     moment = now or utc_now()
     report = MaterialiseReport()
     segment = segment_cases(Segment.model_validate(wave.segment)).order_by(None).subquery()
+    holdout_before = await _held_out(session, wave)
     added = await session.execute(
         insert(WaveMember.__table__).from_select(
             ["wave_id", "case_id", "holdout"],
             select(literal(wave.id), segment.c.id, _holdout_sql(wave, segment.c.id))
             .where(~exists().where(WaveMember.wave_id == wave.id, WaveMember.case_id == segment.c.id))))
     report.members = added.rowcount
-    report.holdout = int((await session.execute(
-        select(func.count()).select_from(WaveMember)
-        .where(WaveMember.wave_id == wave.id, WaveMember.holdout.is_(True)))).scalar_one())
+    report.holdout = await _held_out(session, wave) - holdout_before
     contact_ids = list((await session.execute(
         select(WaveMember.case_id)
         .where(WaveMember.wave_id == wave.id, WaveMember.holdout.is_(False),
@@ -131,6 +130,12 @@ def _holdout_sql(wave: Wave, case_id: ColumnElement[int]) -> ColumnElement[bool]
     """:func:`in_holdout` in SQL, in 64-bit integers on both engines."""
     hashed = cast(case_id, BigInteger) * literal(_HASH_MULTIPLIER, BigInteger) + literal(wave.id, BigInteger)
     return (hashed % _HASH_BUCKETS) < literal(wave.holdout_share * _HASH_BUCKETS)
+
+
+async def _held_out(session: AsyncSession, wave: Wave) -> int:
+    return int((await session.execute(
+        select(func.count()).select_from(WaveMember)
+        .where(WaveMember.wave_id == wave.id, WaveMember.holdout.is_(True)))).scalar_one())
 
 
 async def _attempts_so_far(session: AsyncSession, wave: Wave) -> int:

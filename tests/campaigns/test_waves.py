@@ -58,7 +58,7 @@ async def test_segment_holdout_and_pace(sessionmaker: async_sessionmaker[AsyncSe
     assert attempts[0].idempotency_key == f"w{wave_id}-c{attempts[0].case_id}"
     async with sessionmaker() as session, session.begin():
         again = await materialise(session, await session.get_one(Wave, wave_id), now=T0)
-    assert (again.members, again.attempts) == (0, 0)
+    assert (again.members, again.holdout, again.attempts) == (0, 0, 0)
 
 
 async def test_no_contact_for_refused_or_invalid_numbers(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
