@@ -1,9 +1,10 @@
 """Cancelling a case's contacts that have not begun (the case closed, paused or changed course)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.cases.history import EventKind, record_event
@@ -31,24 +32,35 @@ async def cancel_queued_attempts(
     A claimed attempt is cancelled too: its worker's ``mark_started`` then fails and the contact
     never begins. Returns the cancelled ids and records one event if there were any.
     """
-    statement = (
-        update(Attempt)
-        .where(Attempt.case_id == case.id, Attempt.status.in_(_CANCELLABLE),
-               Attempt.started_at.is_(None))
-        .values(status=AttemptStatus.CANCELLED.value, lease_owner="", lease_expires_at=None,
-                finished_at=now or utc_now(), note=reason)
-        .returning(Attempt.id)
-        .execution_options(synchronize_session="fetch")
-    )
+    conditions = [Attempt.case_id == case.id]
     if channel is not None:
-        statement = statement.where(Attempt.channel == channel.value)
+        conditions.append(Attempt.channel == channel.value)
     if person_id is not None:
-        statement = statement.where(Attempt.person_id == person_id)
+        conditions.append(Attempt.person_id == person_id)
     if address is not None:
-        statement = statement.where(Attempt.address == address)
-    ids = sorted((await session.execute(statement)).scalars())
+        conditions.append(Attempt.address == address)
+    ids = await cancel_unstarted(session, *conditions, note=reason, now=now)
     if ids:
         record_event(session, case, EventKind.ATTEMPT_CANCELLED,
                      f"отменено попыток: {len(ids)} — {reason}", actor=actor,
                      data={"attempt_ids": ids, "reason": reason})
     return ids
+
+
+async def cancel_unstarted(
+    session: AsyncSession,
+    *conditions: ColumnElement[bool],
+    note: str,
+    statuses: Sequence[str] = _CANCELLABLE,
+    now: datetime | None = None,
+) -> list[int]:
+    """Cancel the attempts matching ``conditions`` that have not begun; returns their ids."""
+    statement = (
+        update(Attempt)
+        .where(*conditions, Attempt.status.in_(statuses), Attempt.started_at.is_(None))
+        .values(status=AttemptStatus.CANCELLED.value, lease_owner="", lease_expires_at=None,
+                finished_at=now or utc_now(), note=note)
+        .returning(Attempt.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return sorted((await session.execute(statement)).scalars())

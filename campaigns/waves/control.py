@@ -5,9 +5,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.queue.cancelling import cancel_unstarted
 from models.column_types import utc_now
 from models.enums import AttemptStatus, WaveStatus
 from models.outreach import Attempt, Wave, WaveMember
@@ -31,12 +32,7 @@ async def change_state(session: AsyncSession, wave: Wave, action: str) -> None:
         raise WaveStateError(f"волна «{wave.name}» в состоянии {wave.status}: {action} невозможен")
     wave.status = target.value
     if target == WaveStatus.CANCELLED:
-        await session.execute(
-            update(Attempt)
-            .where(Attempt.wave_id == wave.id,
-                   Attempt.status.in_([AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value]))
-            .values(status=AttemptStatus.CANCELLED.value, finished_at=utc_now(),
-                    lease_owner="", lease_expires_at=None, note="волна отменена"))
+        await cancel_unstarted(session, Attempt.wave_id == wave.id, note="волна отменена")
 
 
 async def finish_waves(session: AsyncSession, now: datetime | None = None) -> int:
@@ -47,11 +43,9 @@ async def finish_waves(session: AsyncSession, now: datetime | None = None) -> in
     )).scalars())
     for wave in ended:
         wave.status = WaveStatus.DONE.value
-        await session.execute(
-            update(Attempt).where(Attempt.wave_id == wave.id,
-                                  Attempt.status == AttemptStatus.QUEUED.value)
-            .values(status=AttemptStatus.CANCELLED.value, finished_at=moment,
-                    note="окно волны закрылось"))
+        # Claimed ones are already being started under their lease; only the queue is cut.
+        await cancel_unstarted(session, Attempt.wave_id == wave.id, note="окно волны закрылось",
+                               statuses=(AttemptStatus.QUEUED.value,), now=moment)
     return len(ended)
 
 
