@@ -1,0 +1,1 @@
+"""Understanding what the debtor said: intents from the Rasa service, dates and times resolved."""
