@@ -34,8 +34,8 @@ class Conversation(Protocol):
         """The debtor heard ``share`` (0–1) of the last reply: below 1 after barge-in or hang-up."""
         ...
 
-    def dtmf(self, digit: str) -> None:
-        """A key the debtor pressed (RFC 2833), e.g. 1 to confirm it is them."""
+    async def key(self, digit: str, now: datetime) -> BotReply:
+        """A key the debtor pressed (RFC 2833), e.g. 1 to confirm it is them: a turn like words."""
         ...
 
     def outcome(self, hung_up_by_debtor: bool) -> OutcomeReport:
