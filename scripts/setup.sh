@@ -21,6 +21,23 @@ find_python() {
     exit 1
 }
 
+# Debian packages the project runs or tests against; each part adds its own to this list.
+APT_PACKAGES=(
+)
+
+setup_apt() {
+    local missing=() package
+    for package in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
+            missing+=("$package")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 setup_venv() {
     local stamp=".venv/.installed" want
     want=$(sha256sum pyproject.toml | cut -d' ' -f1)
@@ -37,4 +54,5 @@ setup_venv() {
     echo "$want" > "$stamp"
 }
 
+setup_apt
 setup_venv
