@@ -12,8 +12,10 @@ from voicebot.russian import (
     Gender,
     cardinal,
     date_in_words,
+    digits_in_words,
     moment_in_words,
     money_in_words,
+    months_span_in_words,
     ordinal,
     period_in_words,
     plural,
@@ -192,3 +194,18 @@ def test_speakable_turns_figures_into_words() -> None:
         "квартира двадцать один")
     assert speakable("оплатите 500 руб.") == "оплатите пятьсот рублей"
     assert speakable("без цифр") == "без цифр"
+
+
+def test_codes_are_read_digit_by_digit() -> None:
+    assert digits_in_words("044525225") == "ноль четыре четыре пять два пять два два пять"
+    assert digits_in_words("12-30 А") == "один два - три ноль А"
+
+
+def test_spans_of_billing_months() -> None:
+    assert months_span_in_words([date(2025, 1, 1)]) == "за январь две тысячи двадцать пятого года"
+    assert months_span_in_words([date(2025, 3, 1), date(2025, 1, 1), date(2025, 2, 1)]) == \
+        "с января по март две тысячи двадцать пятого года"
+    assert months_span_in_words([date(2025, 12, 1), date(2026, 2, 1)]) == \
+        "с декабря две тысячи двадцать пятого года по февраль две тысячи двадцать шестого года"
+    with pytest.raises(ValueError):
+        months_span_in_words([])

@@ -1,6 +1,7 @@
 """Dates, times and billing periods in words for speech."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from models.ru_format import MONTHS_GENITIVE, MONTHS_NOMINATIVE
@@ -47,3 +48,18 @@ def moment_in_words(at: datetime, now: datetime) -> str:
 def period_in_words(month: date) -> str:
     """A billing month as said after «за»: «ноябрь две тысячи двадцать пятого года»."""
     return f"{MONTHS_NOMINATIVE[month.month - 1]} {year_in_words(month.year)}"
+
+
+def months_span_in_words(months: Sequence[date]) -> str:
+    """Billing months as said after «задолженность»: «за январь две тысячи двадцать пятого года»,
+    «с января по март две тысячи двадцать пятого года», «с декабря две тысячи двадцать пятого
+    года по февраль две тысячи двадцать шестого года»."""
+    if not months:
+        raise ValueError("no months to say")
+    first, last = min(months), max(months)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"за {period_in_words(first)}"
+    start = MONTHS_GENITIVE[first.month - 1]
+    if first.year != last.year:
+        start += f" {year_in_words(first.year)}"
+    return f"с {start} по {period_in_words(last)}"

@@ -184,3 +184,13 @@ def ordinal(value: int, gender: Gender = Gender.MASCULINE, case: Case = Case.NOM
     stem, kind, head = _last_ordinal(value)
     word = stem + _ENDINGS[kind][case][_GENDER_INDEX[gender]]
     return f"{cardinal(head)} {word}" if head else word
+
+
+_DIGITS = ("ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять")
+
+
+def digits_in_words(code: str) -> str:
+    """A code read digit by digit, as a БИК or an account number is dictated: «044» → «ноль
+    четыре четыре»; other characters are kept as they are."""
+    return " ".join(_DIGITS[int(char)] if char.isdigit() else char
+                    for char in code if not char.isspace())
