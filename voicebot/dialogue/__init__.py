@@ -11,6 +11,7 @@ from voicebot.dialogue.context import (
 )
 from voicebot.dialogue.machine import CollectionDialogue, Stage
 from voicebot.dialogue.phrases import Phrases, load_phrases
+from voicebot.dialogue.reporting import report_call
 
 __all__ = [
     "CollectionDialogue",
@@ -22,4 +23,5 @@ __all__ = [
     "context_for_account",
     "context_for_attempt",
     "load_phrases",
+    "report_call",
 ]
