@@ -250,12 +250,12 @@ class CollectionDialogue:
                 return self._callback(result.callback_at, now) if result.callback_at \
                     else self._fallback()
 
-    def _ask_date(self) -> BotReply:
+    def _ask_date(self, key: str = "ask_promise_date") -> BotReply:
         self._date_asks += 1
         if self._date_asks > MAX_DATE_ASKS:
             return self._end("promise_without_date")
         self.stage = Stage.PROMISE_DATE
-        return self._ask(self._say("ask_promise_date"))
+        return self._ask(self._say(key))
 
     def _promise_date_answer(self, result: NluResult, now: datetime) -> BotReply:
         if result.promise_date is not None:
@@ -266,11 +266,7 @@ class CollectionDialogue:
 
     def _promise(self, pay_by: date, now: datetime) -> BotReply:
         if pay_by < now.date():
-            self._date_asks += 1
-            if self._date_asks > MAX_DATE_ASKS:
-                return self._end("promise_without_date")
-            self.stage = Stage.PROMISE_DATE
-            return self._ask(self._say("promise_past_date"))
+            return self._ask_date("promise_past_date")
         self._promise_date = pay_by
         self.stage = Stage.CONFIRM_PROMISE
         return self._ask(self._say("confirm_promise", date=date_in_words(pay_by, Case.GENITIVE)))
