@@ -203,6 +203,14 @@ async def test_questions_return_to_when_will_you_pay() -> None:
         assert not reply.hang_up
 
 
+async def test_figures_in_names_from_the_database_are_said_in_words() -> None:
+    context = dataclasses.replace(CONTEXT, payment=dataclasses.replace(
+        CONTEXT.payment, bank="Рязанское отделение № 8606 ПАО Сбербанк"))
+    _, replies = await talk("да это я", "как оплатить", context=context)
+    assert "банк Рязанское отделение номер восемь тысяч шестьсот шесть ПАО Сбербанк" \
+        in replies[-1].text
+
+
 async def test_payment_without_bank_details_points_to_the_receipt() -> None:
     context = dataclasses.replace(CONTEXT, payment=PaymentDetails())
     _, replies = await talk("да это я", "как оплатить", context=context)

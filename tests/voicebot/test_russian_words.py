@@ -194,6 +194,7 @@ def test_speakable_turns_figures_into_words() -> None:
         "квартира двадцать один")
     assert speakable("оплатите 500 руб.") == "оплатите пятьсот рублей"
     assert speakable("без цифр") == "без цифр"
+    assert speakable("отделение №8606") == "отделение номер восемь тысяч шестьсот шесть"
 
 
 def test_codes_are_read_digit_by_digit() -> None:

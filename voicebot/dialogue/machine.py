@@ -22,6 +22,7 @@ from voicebot.russian import (
     moment_in_words,
     money_in_words,
     months_span_in_words,
+    speakable,
 )
 
 
@@ -320,6 +321,8 @@ class CollectionDialogue:
         return self._reply(f"{text} {question}" if question else text)
 
     def _reply(self, text: str, hang_up: bool = False) -> BotReply:
+        # Names from the database (a bank's branch number, a «ТСЖ 12») may carry figures.
+        text = speakable(text)
         self._transcript.append(TranscriptTurn(speaker="bot", text=text))
         self._shares.append(None)
         return BotReply(text=text, hang_up=hang_up)

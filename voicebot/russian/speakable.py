@@ -16,6 +16,7 @@ _MONEY = re.compile(
 _DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
 _NUMBER = re.compile(r"\d+")
+_NUMERO = re.compile(r"№\s*")
 
 
 def _money(match: re.Match[str]) -> str:
@@ -32,7 +33,8 @@ def _date(match: re.Match[str]) -> str:
 
 
 def speakable(text: str) -> str:
-    """Money, dates (ДД.ММ.ГГГГ), times (ЧЧ:ММ) and other integers in ``text`` as words."""
+    """Money, dates (ДД.ММ.ГГГГ), times (ЧЧ:ММ), «№» and other integers in ``text`` as words."""
+    text = _NUMERO.sub("номер ", text)
     text = _MONEY.sub(_money, text)
     text = _DATE.sub(_date, text)
     text = _TIME.sub(lambda m: time_in_words(time(int(m.group(1)), int(m.group(2)))), text)
