@@ -30,8 +30,10 @@ setup_rasa_venv() {
         return
     fi
     if [[ ! -x .venv-rasa/bin/python ]]; then
-        log "creating .venv-rasa with $(find_python310)"
-        "$(find_python310)" -m venv .venv-rasa
+        local python
+        python=$(find_python310)
+        log "creating .venv-rasa with $python"
+        "$python" -m venv .venv-rasa
     fi
     log "installing rasa==$RASA_VERSION into .venv-rasa (about 2.7 GB, a few minutes the first time)"
     .venv-rasa/bin/pip install --quiet --upgrade pip

@@ -25,13 +25,13 @@ log = logging.getLogger(__name__)
 # Trained so that chatter is recognised as such (voicebot/rasa/data/nlu.yml); the dialogue
 # knows it as nlu_fallback.
 OUT_OF_SCOPE = "out_of_scope"
+_INTENT_NAMES = frozenset(intent.value for intent in Intent)
 
 
 def interpret(text: str, now: datetime, intent_name: str | None, confidence: float,
               threshold: float, entities: Mapping[str, str] | None = None) -> NluResult:
     """An NLU answer as the dialogue reads it: a known intent above the threshold, dates resolved."""
-    known = {intent.value for intent in Intent}
-    if intent_name == OUT_OF_SCOPE or intent_name not in known or confidence < threshold:
+    if intent_name == OUT_OF_SCOPE or intent_name not in _INTENT_NAMES or confidence < threshold:
         intent = Intent.NLU_FALLBACK
     else:
         intent = Intent(intent_name)
