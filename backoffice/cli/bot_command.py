@@ -25,7 +25,11 @@ _CALL_TIME = time(12, 0)
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bot = subparsers.add_parser("bot", help="the voice bot on text")
     commands = bot.add_subparsers(dest="bot_command", required=True)
+    # Each ``bot`` subcommand registers itself here, one line each.
+    register_parse(commands)
 
+
+def register_parse(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parse = commands.add_parser("parse", help="intent and promise date of each line of a file")
     parse.add_argument("--today", required=True, type=date.fromisoformat,
                        help="the call's date (YYYY-MM-DD) that relative dates resolve against")

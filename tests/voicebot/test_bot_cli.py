@@ -70,3 +70,14 @@ def test_unreadable_file_is_refused(tmp_path: Path) -> None:
                            "--file", str(tmp_path / "missing.txt")], capture_output=True, text=True)
     assert done.returncode == 2
     assert "не удалось прочитать" in done.stderr and done.stdout == ""
+
+
+def test_reads_standard_input(rasa_url: str) -> None:
+    env = os.environ | {"VOZVRAT_RASA_URL": rasa_url}
+    done = subprocess.run([str(VOZVRAT), "bot", "parse", "--today", "2026-11-27", "--file", "-"],
+                          input="до конца месяца оплачу\n", capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"text": "до конца месяца оплачу", "intent": "promise_to_pay",
+                                       "confidence": json.loads(done.stdout)["confidence"],
+                                       "promise_date": "2026-11-30"}

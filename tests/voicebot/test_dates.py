@@ -1,10 +1,12 @@
 """Russian dates and times resolved against the call: promises (a day) and call-backs (an instant)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voicebot.nlu.dates import resolve_day, resolve_moment
 
@@ -192,3 +194,47 @@ def test_call_back_moments(text: str, now: datetime, expected: datetime) -> None
 @pytest.mark.parametrize("text", ["перезвоните попозже", "давайте в другой раз", "я занят", ""])
 def test_no_moment_named(text: str) -> None:
     assert resolve_moment(text, AFTERNOON) is None
+
+
+_GENITIVE_ORDINALS = (
+    "первого второго третьего четвертого пятого шестого седьмого восьмого девятого десятого "
+    "одиннадцатого двенадцатого тринадцатого четырнадцатого пятнадцатого шестнадцатого семнадцатого "
+    "восемнадцатого девятнадцатого двадцатого").split()
+_WEEKDAYS_ACCUSATIVE = ("понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье")
+any_day = st.dates(min_value=date(2024, 1, 1), max_value=date(2032, 12, 31))
+
+
+def _ordinal_words(day: int) -> str:
+    if day <= 20:
+        return _GENITIVE_ORDINALS[day - 1]
+    tens, unit = divmod(day, 10)
+    word = ("двадцать", "тридцать")[tens - 2] if unit else ("двадцатого", "тридцатого")[tens - 2]
+    return f"{word} {_GENITIVE_ORDINALS[unit - 1]}" if unit else word
+
+
+@given(today=any_day, day=st.integers(1, 31), digits=st.booleans())
+def test_a_day_of_the_month_is_the_next_such_day(today: date, day: int, digits: bool) -> None:
+    resolved = resolve_day(f"{day}-го" if digits else _ordinal_words(day), today)
+    assert resolved is not None and today <= resolved <= today + timedelta(days=31)
+    # That day, or the last day of a month too short for it.
+    assert resolved.day == day or (resolved + timedelta(days=1)).day == 1 and resolved.day < day
+    assert resolved.day >= today.day or resolved.month != today.month
+
+
+@given(today=any_day, weekday=st.integers(0, 6))
+def test_a_weekday_is_within_the_coming_week(today: date, weekday: int) -> None:
+    resolved = resolve_day(f"в {_WEEKDAYS_ACCUSATIVE[weekday]}", today)
+    assert resolved is not None and resolved.weekday() == weekday
+    assert 1 <= (resolved - today).days <= 7
+
+
+@given(today=any_day, days=st.integers(1, 59))
+def test_in_so_many_days(today: date, days: int) -> None:
+    assert resolve_day(f"через {days} дней", today) == today + timedelta(days=days)
+
+
+@given(today=any_day)
+def test_month_end_is_the_last_day(today: date) -> None:
+    resolved = resolve_day("до конца месяца", today)
+    assert resolved is not None and resolved.month == today.month
+    assert (resolved + timedelta(days=1)).day == 1
