@@ -56,3 +56,4 @@ setup_venv() {
 
 setup_apt
 setup_venv
+bash scripts/setup_rasa.sh
