@@ -9,7 +9,7 @@ import asyncio
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,13 +17,25 @@ from backoffice.cli.common import add_database_option, open_database
 from models.db import make_sessionmaker
 from voicebot.dialogue.context import context_for_account
 from voicebot.dialogue.playground import run_chat
+from voicebot.nlu.rasa_client import RasaClient
+from voicebot.nlu.rasa_model import RasaUnavailable
+from voicebot.nlu.rasa_service import RasaStartError, rasa_service
 from voicebot.nlu.result import IntentParser
+from voicebot.nlu.settings import rasa_settings
 
 ParserFactory = Callable[[], AbstractAsyncContextManager[IntentParser]]
 
 
-def add_chat(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-             parser_factory: ParserFactory) -> None:
+@asynccontextmanager
+async def rasa_parser() -> AsyncIterator[IntentParser]:
+    """The real NLU: the configured Rasa service, started for the duration if none answers."""
+    settings = rasa_settings()
+    async with rasa_service(settings) as url, RasaClient.from_settings(settings, url) as client:
+        yield client
+
+
+def register_chat(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                  parser_factory: ParserFactory = rasa_parser) -> None:
     """Register ``chat`` under the ``bot`` group; ``parser_factory`` opens the NLU to talk to."""
     chat = commands.add_parser(
         "chat", help="talk to the bot in text for an account (records nothing)",
@@ -56,8 +68,12 @@ async def chat_command(args: argparse.Namespace) -> int:
     def clock() -> datetime:
         return start + timedelta(seconds=time.monotonic() - began)
 
-    async with args.parser_factory() as parser:
-        await run_chat(context, parser, _typed_lines(), sys.stdout, clock)
+    try:
+        async with args.parser_factory() as parser:
+            await run_chat(context, parser, _typed_lines(), sys.stdout, clock)
+    except (RasaUnavailable, RasaStartError) as exc:
+        print(f"сервис Rasa недоступен: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

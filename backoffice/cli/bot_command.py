@@ -1,4 +1,4 @@
-"""``vozvrat bot parse``: the voice bot's NLU on lines of text (and later ``bot chat``).
+"""``vozvrat bot parse``: the voice bot's NLU on lines of text (``bot chat`` is in bot_chat.py).
 
 ``bot parse --today YYYY-MM-DD --file FILE`` is a contract for checks outside the test suite:
 one JSON object per input line, in order, ``{"text", "intent", "confidence", "promise_date"}``.
@@ -13,6 +13,7 @@ import json
 import sys
 from datetime import date, datetime, time, timezone
 
+from backoffice.cli.bot_chat import register_chat
 from voicebot.nlu.rasa_client import RasaClient
 from voicebot.nlu.rasa_model import RasaUnavailable
 from voicebot.nlu.rasa_service import RasaStartError, rasa_service
@@ -27,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     commands = bot.add_subparsers(dest="bot_command", required=True)
     # Each ``bot`` subcommand registers itself here, one line each.
     register_parse(commands)
+    register_chat(commands)
 
 
 def register_parse(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backoffice.cli.bot_chat import add_chat, chat_command
+from backoffice.cli.bot_chat import chat_command, register_chat
 from voicebot.nlu.result import IntentParser
 
 from tests.campaigns.builders import debtor_case
@@ -27,7 +27,7 @@ async def scripted() -> AsyncIterator[IntentParser]:
 
 def chat_args(database_url: str, *argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    add_chat(parser.add_subparsers(), scripted)
+    register_chat(parser.add_subparsers(), scripted)
     return parser.parse_args(["chat", "--url", database_url, *argv])
 
 
