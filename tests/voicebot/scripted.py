@@ -48,6 +48,7 @@ SAMPLES = _results(
     NluResult("за что долг", Intent.ASK_DEBT_DETAILS, 0.9),
     NluResult("я не согласен с начислениями", Intent.DISPUTE, 0.9),
     NluResult("перезвоните позже", Intent.CALLBACK_LATER, 0.9),
+    NluResult("сейчас позову", Intent.CALLBACK_LATER, 0.92),
     NluResult("перезвоните вечером", Intent.CALLBACK_LATER, 0.9, callback_at=EVENING),
     NluResult("не буду платить", Intent.REFUSE_TO_PAY, 0.9),
     NluResult("можно в рассрочку", Intent.REQUEST_INSTALLMENT, 0.9),

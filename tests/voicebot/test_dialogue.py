@@ -138,6 +138,25 @@ async def test_someone_else_is_asked_to_fetch_the_debtor_who_then_confirms() -> 
     assert bot.outcome(hung_up_by_debtor=True).identity_confirmed is True
 
 
+async def test_fetching_the_debtor_heard_as_a_call_back_request_keeps_waiting() -> None:
+    bot, replies = await talk("нет", "сейчас позову", "да это я")
+    assert "подожду" in replies[2].text
+    assert AMOUNT_WORDS in replies[3].text
+
+
+async def test_a_second_no_after_waiting_lets_them_go() -> None:
+    bot, replies = await talk("нет", "сейчас позову", "нет")
+    assert_discloses_nothing(replies)
+    assert replies[-1].hang_up and "Извините за беспокойство" in replies[-1].text
+
+
+async def test_a_time_to_call_back_from_someone_else_ends_the_call() -> None:
+    bot, replies = await talk("нет", "перезвоните вечером")
+    assert_discloses_nothing(replies)
+    assert replies[-1].hang_up
+    assert bot.outcome(hung_up_by_debtor=False).callback_at is None
+
+
 async def test_someone_else_who_cannot_fetch_the_debtor_is_let_go() -> None:
     bot, replies = await talk("нет", "нет")
     assert_discloses_nothing(replies)

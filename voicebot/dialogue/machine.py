@@ -67,6 +67,7 @@ class CollectionDialogue:
         self._shares: list[float | None] = []
         self._intents: list[Intent] = []
         self._confirmed = False
+        self._handover_asked = False
         self._promise_date: date | None = None
         self._callback_at: datetime | None = None
         self._note = ""
@@ -166,14 +167,19 @@ class CollectionDialogue:
             case Intent.AFFIRM if self.stage == Stage.IDENTITY:
                 return self._confirm()
             case Intent.AFFIRM:
-                self.stage = Stage.IDENTITY
-                self._question = self._identity_question()
-                return self._reply(self._say("waiting"))
+                return self._wait_for_debtor()
+            # «Сейчас позову» reads as a call-back request without a time: keep waiting.
+            case Intent.CALLBACK_LATER if self.stage == Stage.HANDOVER \
+                    and result.callback_at is None:
+                return self._wait_for_debtor()
             case Intent.WRONG_PERSON:
                 return self._end("wrong_person")
-            case Intent.DENY if self.stage == Stage.IDENTITY:
+            case Intent.DENY if self.stage == Stage.IDENTITY and not self._handover_asked:
                 self.stage = Stage.HANDOVER
+                self._handover_asked = True
                 return self._ask(self._say("ask_handover", full_name=self.context.full_name))
+            case Intent.DENY:
+                return self._end("goodbye_stranger")
             case Intent.ASK_WHO_CALLING:
                 self.stage = Stage.IDENTITY
                 return self._ask(self._say("who_is_calling_unconfirmed",
@@ -190,6 +196,11 @@ class CollectionDialogue:
                 if self._identity_asks > MAX_REPROMPTS:
                     return self._end("identity_failed")
                 return self._ask(self._say("identity_first"), self._identity_question())
+
+    def _wait_for_debtor(self) -> BotReply:
+        self.stage = Stage.IDENTITY
+        self._question = self._identity_question()
+        return self._reply(self._say("waiting"))
 
     def _confirm(self) -> BotReply:
         self._confirmed = True
