@@ -42,6 +42,7 @@ SAMPLES = _results(
     NluResult("я уже заплатил", Intent.ALREADY_PAID, 0.9),
     NluResult("заплачу", Intent.PROMISE_TO_PAY, 0.9),
     NluResult("заплачу в пятницу", Intent.PROMISE_TO_PAY, 0.92, promise_date=FRIDAY),
+    NluResult("заплачу в марте", Intent.PROMISE_TO_PAY, 0.9, promise_date=date(2027, 3, 1)),
     NluResult("заплачу первого ноября", Intent.PROMISE_TO_PAY, 0.9, promise_date=date(2026, 11, 1)),
     NluResult("сколько я должен", Intent.ASK_AMOUNT, 0.9),
     NluResult("как оплатить", Intent.ASK_HOW_TO_PAY, 0.9),

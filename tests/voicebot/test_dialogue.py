@@ -287,6 +287,12 @@ async def test_a_date_in_the_past_is_asked_again() -> None:
     assert "до четвёртого декабря?" in replies[3].text
 
 
+async def test_a_promise_beyond_the_plans_limit_goes_to_a_manager() -> None:
+    bot, replies = await talk("да это я", "заплачу в марте")
+    assert replies[-1].hang_up and "предложит рассрочку" in replies[-1].text
+    assert bot.outcome(hung_up_by_debtor=False).promise_date == date(2027, 3, 1)
+
+
 async def test_a_promise_heard_before_hanging_up_on_the_confirmation_is_kept() -> None:
     bot, _ = await talk("да это я", "заплачу в пятницу")
     bot.heard(0.3)

@@ -58,6 +58,7 @@ async def test_context_for_an_account(sessionmaker: Sessions) -> None:
     assert context.services == ("Отопление", "Горячая вода")
     assert context.person_id == person.id
     assert context.timezone == "Europe/Moscow"
+    assert context.max_promise_days == 30  # the default plan's
 
 
 async def test_context_picks_the_adult_owner_with_the_largest_share(sessionmaker: Sessions) -> None:
@@ -134,6 +135,19 @@ async def test_a_promise_heard_by_the_bot_suspends_the_case(sessionmaker: Sessio
     assert promise is not None and promise.pay_by == friday and promise.amount == Decimal("5000.00")
     assert case.status == CaseStatus.SUSPENDED.value
     assert case.suspended_until == friday + timedelta(days=3)
+
+
+async def test_a_promise_beyond_the_plans_limit_reaches_a_manager(sessionmaker: Sessions) -> None:
+    parser = ScriptedParser({**SAMPLES, "через два месяца": NluResult(
+        "через два месяца", Intent.PROMISE_TO_PAY, 0.9, promise_date=TODAY + timedelta(days=61))})
+    async with sessionmaker() as session:
+        case_id, _, _ = await _call(session, "7104", "да это я", "через два месяца", parser=parser)
+        await session.commit()
+    async with sessionmaker() as session:
+        case = await session.get(Case, case_id)
+        promise = await session.scalar(select(Promise).where(Promise.case_id == case_id))
+    assert promise is None
+    assert case.status == CaseStatus.ESCALATED.value
 
 
 async def test_a_dispute_heard_by_the_bot_escalates_the_case(sessionmaker: Sessions) -> None:

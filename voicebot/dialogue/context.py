@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from campaigns.plans.schema import OutcomeSettings
 from models.column_types import utc_now
-from models.entities import Account, Building, Case, Creditor, Ownership, Person
+from models.entities import Account, Building, Case, Creditor, Ownership, Person, WorkPlan
 from models.ledger import account_ledger_for
 from models.outreach import Attempt
 
@@ -51,6 +52,8 @@ class DebtorContext:
     items: tuple[DebtItem, ...]
     timezone: str = "Europe/Moscow"
     person_id: int | None = None
+    # The plan's limit on a promise (outcome rules): a later date goes to a manager instead.
+    max_promise_days: int = OutcomeSettings().max_promise_days
 
     @property
     def periods(self) -> tuple[date, ...]:
@@ -111,6 +114,11 @@ async def _context(
     ledger = await account_ledger_for(session, account.id, today)
     items = tuple(DebtItem(line.period, line.service, line.outstanding)
                   for line in ledger.lines if line.in_real_debt)
+    # The account's latest case's plan (an open case is the latest); none yet: the defaults.
+    definition = await session.scalar(
+        select(WorkPlan.definition).join(Case, Case.plan_id == WorkPlan.id)
+        .where(Case.account_id == account.id).order_by(Case.id.desc()).limit(1))
+    outcomes = OutcomeSettings.model_validate((definition or {}).get("outcomes", {}))
     address_name = " ".join(p for p in (person.first_name, person.middle_name) if p)
     return DebtorContext(
         account_number=account.number,
@@ -122,4 +130,5 @@ async def _context(
         items=items,
         timezone=building.timezone,
         person_id=person.id,
+        max_promise_days=outcomes.max_promise_days,
     )

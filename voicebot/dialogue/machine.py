@@ -7,7 +7,7 @@ with ``hang_up``; ``outcome`` then sums the call up for the campaign's outcome f
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from campaigns.outcomes.report import Intent, OutcomeKind, OutcomeReport, TranscriptTurn
@@ -280,6 +280,9 @@ class CollectionDialogue:
         if pay_by < now.date():
             return self._ask_date("promise_past_date")
         self._promise_date = pay_by
+        if pay_by > now.date() + timedelta(days=self.context.max_promise_days):
+            # The outcome rules hand so long a deferment to a manager as an instalment request.
+            return self._end("promise_too_far")
         self.stage = Stage.CONFIRM_PROMISE
         return self._ask(self._say("confirm_promise", date=date_in_words(pay_by, Case.GENITIVE)))
 

@@ -34,6 +34,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "promise_past_date": frozenset(),
     "confirm_promise": frozenset({"date"}),
     "promise_taken": frozenset({"date"}),
+    "promise_too_far": frozenset(),
     "promise_without_date": frozenset(),
     "dispute": frozenset({"creditor"}),
     "ask_callback_time": frozenset(),
