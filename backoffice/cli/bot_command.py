@@ -13,9 +13,10 @@ import json
 import sys
 from datetime import date, datetime, time, timezone
 
-from voicebot.nlu.rasa_client import rasa_parser
+from voicebot.nlu.rasa_client import RasaClient
 from voicebot.nlu.rasa_model import RasaUnavailable
-from voicebot.nlu.rasa_service import RasaStartError
+from voicebot.nlu.rasa_service import RasaStartError, rasa_service
+from voicebot.nlu.settings import rasa_settings
 
 # Only the date of the call matters to promise dates; noon keeps "через час" on the same day.
 _CALL_TIME = time(12, 0)
@@ -50,10 +51,11 @@ async def _parse(args: argparse.Namespace) -> int:
         print(f"не удалось прочитать {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     now = datetime.combine(args.today, _CALL_TIME, tzinfo=timezone.utc)
+    settings = rasa_settings()
     try:
-        async with rasa_parser() as parser:
+        async with rasa_service(settings) as url, RasaClient.from_settings(settings, url) as client:
             for line in lines:
-                result = await parser.parse(line, now)
+                result = await client.parse(line, now)
                 print(json.dumps({
                     "text": line,
                     "intent": result.intent.value,

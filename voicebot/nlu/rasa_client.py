@@ -7,9 +7,8 @@ re-prompts as it would for words it did not understand.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -18,9 +17,8 @@ import aiohttp
 
 from campaigns.outcomes.report import Intent
 from voicebot.nlu.dates import resolve_day, resolve_moment
-from voicebot.nlu.rasa_service import rasa_service
 from voicebot.nlu.result import NluResult
-from voicebot.nlu.settings import RasaSettings, rasa_settings
+from voicebot.nlu.settings import RasaSettings
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +96,3 @@ class RasaClient:
         if not isinstance(answer, dict):
             raise ValueError(f"not a parse result: {answer!r}")
         return answer
-
-
-@contextlib.asynccontextmanager
-async def rasa_parser(settings: RasaSettings | None = None) -> AsyncIterator[RasaClient]:
-    """A ready ``IntentParser``: the configured service (started if none answers) and its client."""
-    settings = settings or rasa_settings()
-    async with rasa_service(settings) as url, RasaClient.from_settings(settings, url) as client:
-        yield client
