@@ -1,7 +1,8 @@
 """Accuracy of the trained model on the held-out set (voicebot/rasa/heldout/), never trained on.
 
 Writes tests/artifacts/nlu_heldout.json (overall and per-intent figures, every miss) and asserts
-a floor set below what was measured when the data was written (0.97 over 255 utterances).
+a floor set below what was measured when the data was written (0.977 over 257 utterances:
+0.988 on the sixteen intents, 0.8 on chatter that must fall back).
 """
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
@@ -13,8 +14,8 @@ import pytest
 from campaigns.outcomes.report import Intent
 from tests.voicebot.conftest import free_port
 from voicebot.nlu.rasa_client import RasaClient, interpret
-from voicebot.nlu.rasa_model import RasaUnavailable
-from voicebot.nlu.rasa_service import loaded_model, rasa_service
+from voicebot.nlu.rasa_model import RasaUnavailable, model_path
+from voicebot.nlu.rasa_service import RasaStartError, loaded_model, rasa_service
 from voicebot.nlu.result import IntentParser
 from voicebot.nlu.settings import RasaSettings
 
@@ -144,3 +145,35 @@ async def test_missing_installation_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RasaUnavailable, match="no Rasa model trained"):
         async with rasa_service(no_model):
             pass
+
+
+
+def _fake_rasa(tmp_path: Path, script: str) -> RasaSettings:
+    """A stand-in for ``rasa`` that fails the way a real one can, in milliseconds not half a minute."""
+    executable = tmp_path / "venv" / "bin" / "rasa"
+    executable.parent.mkdir(parents=True)
+    executable.write_text(f"#!/bin/sh\n{script}\n")
+    executable.chmod(0o755)
+    settings = RasaSettings(url=f"http://127.0.0.1:{free_port()}", venv=tmp_path / "venv",
+                            model_dir=tmp_path / "models", start_timeout=1.5)
+    settings.model_dir.mkdir()
+    model_path(settings).touch()
+    return settings
+
+
+async def test_a_service_that_exits_is_reported_with_its_log(tmp_path: Path) -> None:
+    settings = _fake_rasa(tmp_path, "echo 'address already in use' >&2; exit 3")
+    with pytest.raises(RasaStartError, match=r"exited with 3 \(log .*\):\n(.|\n)*address already in use"):
+        async with rasa_service(settings):
+            pass
+
+
+async def test_a_service_that_never_loads_is_stopped(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    settings = _fake_rasa(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
+    with pytest.raises(RasaStartError, match="did not load its model within 2 s"):
+        async with rasa_service(settings):
+            pass
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

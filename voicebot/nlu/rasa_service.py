@@ -56,11 +56,11 @@ def _tail(path: Path, size: int = 3000) -> str:
 async def _start(settings: RasaSettings) -> tuple[asyncio.subprocess.Process, Path]:
     address = urlsplit(settings.url)
     host, port = address.hostname or "127.0.0.1", address.port or 5005
-    model = trained_model(settings)
+    executable, model = rasa_executable(settings), trained_model(settings)
     log_path = _log_path(settings, port)
     with log_path.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
-            str(rasa_executable(settings)), "run", "--enable-api", "-m", str(model),
+            str(executable), "run", "--enable-api", "-m", str(model),
             "-i", host, "--port", str(port),
             cwd=working_directory(settings), env=rasa_environment(),
             stdin=asyncio.subprocess.DEVNULL, stdout=log_file, stderr=asyncio.subprocess.STDOUT,
@@ -74,13 +74,14 @@ async def _wait_until_loaded(process: asyncio.subprocess.Process, settings: Rasa
     deadline = time.monotonic() + settings.start_timeout
     while time.monotonic() < deadline:
         if process.returncode is not None:
-            raise RasaStartError(f"rasa run exited with {process.returncode}:\n{_tail(log_path)}")
+            raise RasaStartError(f"rasa run exited with {process.returncode} (log {log_path}):\n"
+                                 f"{_tail(log_path)}")
         if await loaded_model(settings.url):
             return
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(process.wait(), _POLL_SECONDS)
-    raise RasaStartError(f"rasa run did not load its model within {settings.start_timeout:.0f} s:\n"
-                         f"{_tail(log_path)}")
+    raise RasaStartError(f"rasa run did not load its model within {settings.start_timeout:.0f} s "
+                         f"(log {log_path}):\n{_tail(log_path)}")
 
 
 async def _stop(process: asyncio.subprocess.Process) -> None:
@@ -118,3 +119,5 @@ async def rasa_service(settings: RasaSettings | None = None) -> AsyncIterator[st
         yield settings.url
     finally:
         await _stop(process)
+    # Kept only when something went wrong, for whoever looks into it.
+    log_path.unlink(missing_ok=True)
