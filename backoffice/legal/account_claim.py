@@ -1,0 +1,157 @@
+"""One account's claim on a filing date, read from the database: what is claimable, the penalty
+on it, and each debtor's part — everything a court application states, before any rendering."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backoffice.legal.liability import Debtor, OwnerRow, share_of, split_liability
+from backoffice.legal.limitation import (
+    CourtOrderSpan,
+    PeriodClaim,
+    PeriodStatus,
+    classify_periods,
+)
+from backoffice.legal.penalty import PenaltyCalculation, PenaltyPolicy, calculate_penalty
+from models.account import Account
+from models.billing import Charge, Payment
+from models.building import Building
+from models.court_filing import CourtFiling
+from models.ledger import ChargeRow, PaymentRow, build_ledger
+from models.ledger.allocation import ZERO
+from models.organisation import Creditor
+from models.ownership import Ownership, OwnershipRepresentative
+from models.person import Person
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorClaim:
+    """One application's money: the debtor's part of each claimable period and of the penalty."""
+
+    debtor: Debtor
+    persons: tuple[Person, ...]
+    # Minors whose shares this debtor owes as their legal representative.
+    minors: tuple[Person, ...]
+    periods: tuple[tuple[date, Decimal], ...]
+    principal: Decimal
+    penalty: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.penalty
+
+
+@dataclass(frozen=True, slots=True)
+class AccountClaim:
+    account: Account
+    building: Building
+    creditor: Creditor | None
+    filed_on: date
+    periods: tuple[PeriodClaim, ...]
+    penalty: PenaltyCalculation
+    debtors: tuple[DebtorClaim, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def claimable(self) -> tuple[PeriodClaim, ...]:
+        return tuple(p for p in self.periods if p.status is PeriodStatus.CLAIMABLE)
+
+    @property
+    def principal(self) -> Decimal:
+        return sum((p.outstanding for p in self.claimable), ZERO)
+
+
+async def load_account_claim(
+    session: AsyncSession,
+    number: str,
+    filed_on: date,
+    *,
+    policy: PenaltyPolicy | None = None,
+) -> AccountClaim:
+    """The claim for account ``number`` filed on ``filed_on``; LookupError if there is none."""
+    policy = policy or PenaltyPolicy()
+    found = (await session.execute(
+        select(Account, Building).join(Building, Account.building_id == Building.id)
+        .where(Account.number == number)
+    )).one_or_none()
+    if found is None:
+        raise LookupError(f"нет лицевого счёта {number}")
+    account, building = found
+    creditor = await session.get(Creditor, building.creditor_id) if building.creditor_id else None
+    charges = [
+        ChargeRow(period, service, amount)
+        for period, service, amount in await session.execute(
+            select(Charge.period, Charge.service, Charge.amount)
+            .where(Charge.account_id == account.id, Charge.period <= filed_on))
+    ]
+    payments = [
+        PaymentRow(paid_on, amount, period, confirmed, external_id)
+        for paid_on, amount, period, confirmed, external_id in await session.execute(
+            select(Payment.paid_on, Payment.amount, Payment.period, Payment.confirmed,
+                   Payment.external_id)
+            .where(Payment.account_id == account.id, Payment.paid_on <= filed_on))
+    ]
+    orders = [
+        CourtOrderSpan(f.filed_on, f.first_period, f.last_period, f.cancelled_on)
+        for f in (await session.scalars(
+            select(CourtFiling).where(CourtFiling.account_id == account.id,
+                                      CourtFiling.kind == "court_order"))).all()
+    ]
+    ledger = build_ledger(charges, payments, filed_on, policy=policy.ledger,
+                          due_day=building.due_day)
+    periods = tuple(classify_periods(ledger.lines, filed_on, orders))
+    claimable = [p.period for p in periods if p.status is PeriodStatus.CLAIMABLE]
+    penalty = calculate_penalty(charges, payments, filed_on, policy=policy,
+                                due_day=building.due_day, periods=claimable)
+    owners, people = await _owners(session, account.id)
+    split = split_liability(owners)
+    by_period = penalty.penalty_by_period()
+    debtors = []
+    for debtor in split.debtors:
+        parts = tuple((p.period, share_of(p.outstanding, debtor.share)) for p in periods
+                      if p.status is PeriodStatus.CLAIMABLE)
+        debtors.append(DebtorClaim(
+            debtor=debtor,
+            persons=tuple(people[i] for i in debtor.person_ids),
+            minors=tuple(people[part.minor_id] for part in debtor.parts
+                         if part.minor_id is not None),
+            periods=parts,
+            principal=sum((amount for _, amount in parts), ZERO),
+            penalty=sum((share_of(by_period.get(period, ZERO), debtor.share)
+                         for period, _ in parts), ZERO),
+        ))
+    return AccountClaim(account, building, creditor, filed_on, periods, penalty,
+                        tuple(debtors), split.problems)
+
+
+async def _owners(
+    session: AsyncSession, account_id: int
+) -> tuple[list[OwnerRow], dict[int, Person]]:
+    rows = (await session.execute(
+        select(Ownership, Person).join(Person, Ownership.person_id == Person.id)
+        .where(Ownership.account_id == account_id).order_by(Ownership.id)
+    )).all()
+    representatives: dict[int, list[Person]] = defaultdict(list)
+    for ownership_id, person in await session.execute(
+        select(OwnershipRepresentative.ownership_id, Person)
+        .join(Person, OwnershipRepresentative.person_id == Person.id)
+        .where(OwnershipRepresentative.ownership_id.in_([o.id for o, _ in rows]))
+        .order_by(OwnershipRepresentative.id)
+    ):
+        representatives[ownership_id].append(person)
+    people = {person.id: person for _, person in rows}
+    for persons in representatives.values():
+        people.update((p.id, p) for p in persons)
+    owners = [
+        OwnerRow(person.id, ownership.kind,
+                 Fraction(ownership.share_numerator, ownership.share_denominator),
+                 ownership.is_minor, tuple(p.id for p in representatives[ownership.id]))
+        for ownership, person in rows
+    ]
+    return owners, people
