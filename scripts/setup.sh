@@ -23,6 +23,10 @@ find_python() {
 
 # Debian packages the project runs or tests against; each part adds its own to this list.
 APT_PACKAGES=(
+    # legal: PDF of the court documents (LibreOffice headless), a Cyrillic font, pdftoppm/pdftotext
+    libreoffice-writer-nogui
+    fonts-dejavu-core
+    poppler-utils
 )
 
 setup_apt() {

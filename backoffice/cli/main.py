@@ -12,6 +12,7 @@ from backoffice.cli import (
     cases_command,
     db_commands,
     demo_command,
+    docs_command,
     demo_data_command,
     import_command,
     plans_command,
@@ -30,6 +31,7 @@ COMMAND_MODULES = (
     cases_command,
     wave_command,
     calc_command,
+    docs_command,
 )
 
 

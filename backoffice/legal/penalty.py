@@ -53,6 +53,8 @@ class PenaltyRow:
     amount: Decimal
     # Why a row costs nothing (a moratorium), or why its rate is what it is (a cap).
     note: str = ""
+    # The decree of the moratorium this row falls in; empty when it is charged.
+    moratorium: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ def _tranche_rows(
                 amount = kopecks(principal * days * rate.percent / (100 * band.denominator))
                 note = rate_note
             yield PenaltyRow(period, principal, piece_start, piece_end, days, band.fraction,
-                             rate.percent, amount, note)
+                             rate.percent, amount, note, moratorium)
 
 
 def _moratorium_pieces(

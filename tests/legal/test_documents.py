@@ -1,0 +1,158 @@
+"""The court-order pack: fields, refusals, DOCX, and the PDF a court receives (real LibreOffice)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backoffice.legal.documents.names import Case, full_name_in
+from backoffice.legal.documents.pack import write_pack
+from backoffice.legal.documents.words import amount_text, whole_roubles_text
+from backoffice.legal.settings import LegalSettings
+from tests.legal import world
+
+FILED = date(2026, 8, 31)
+_SCRIPT = Path(sys.executable).with_name("vozvrat")
+
+
+def test_amounts_in_figures_and_words() -> None:
+    assert amount_text(Decimal("5270.38")) == (
+        "5\u00a0270,38 руб. (пять тысяч двести семьдесят рублей 38 копеек)")
+    assert amount_text(Decimal("21.01")) == "21,01 руб. (двадцать один рубль 01 копейка)"
+    assert whole_roubles_text(Decimal("2001")) == "2\u00a0001 руб. (две тысячи один рубль)"
+
+
+@pytest.mark.parametrize(
+    ("names", "case", "declined"),
+    [
+        (("Петрова", "Анна", "Сергеевна"), Case.GENITIVE, "Петровой Анны Сергеевны"),
+        (("Петров", "Олег", "Иванович"), Case.GENITIVE, "Петрова Олега Ивановича"),
+        (("Черных", "Игорь", "Петрович"), Case.GENITIVE, "Черных Игоря Петровича"),
+        (("Петров", "Илья", "Олегович"), Case.DATIVE, "Петрову Илье Олеговичу"),
+    ],
+)
+def test_names_in_cases(names: tuple[str, str, str], case: Case, declined: str) -> None:
+    assert full_name_in(case, *names) == declined
+
+
+async def family_account(session: AsyncSession, *, father_snils: str = "112-233-445 95") -> None:
+    """Flat 5 at ул. Ленина, 12 (court 62MS0002): the mother owns 1/2, their son 1/2."""
+    house = await world.building(session)
+    acc = await world.account(session, house, "100200", "5", {"2026-03": "5000.00"})
+    mother = await world.person(session, "M", "Петрова", "Анна", "Сергеевна")
+    father = await world.person(session, "F", "Петров", "Олег", "Иванович", snils=father_snils)
+    son = await world.person(session, "C", "Петров", "Илья", "Олегович", birth="2015-02-01")
+    await world.owns(session, acc, mother, (1, 2))
+    await world.owns(session, acc, son, (1, 2), minor_of=(mother, father))
+    await session.commit()
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True, timeout=60)
+    return " ".join(done.stdout.split())
+
+
+async def test_a_pack_renders_to_docx_and_pdf_with_every_figure(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        await family_account(session)
+    async with sessionmaker() as session:
+        result = await write_pack(session, "100200", tmp_path, filed_on=FILED,
+                                  settings=LegalSettings())
+    assert result.refused == [] and result.problems == ()
+    # Two debtors (the mother: her half and half the son's; the father: half the son's), three
+    # documents each.
+    assert sorted(p.name for p in result.docx) == sorted(
+        f"100200-{n}-{slug}.docx" for n in (1, 2)
+        for slug in ("zayavlenie", "raschet-dolga", "raschet-peni"))
+    assert len(result.pdf) == 6 and all(p.stat().st_size > 5000 for p in result.pdf)
+
+    # The worked example's account: 5 000 ₽ of March 2026 unpaid, 270,38 ₽ penalty on 31.08.2026.
+    mother = pdf_text(tmp_path / "100200-1-zayavlenie.pdf")
+    for text in ("Мировому судье судебного участка № 2 судебного района Советского",
+                 "Должник: Петрова Анна Сергеевна", "СНИЛС 112-233-445 95",
+                 "с Петровой Анны Сергеевны", "ООО «УК Тест»", "ИНН 6234000014",
+                 "ОГРН 1026200000016",
+                 "несовершеннолетнего собственника Петрова Ильи Олеговича",
+                 # 3/4 of 5 000 and of 270,38 (202,785 → 202,79)
+                 "3 750,00 руб. (три тысячи семьсот пятьдесят рублей 00 копеек)",
+                 "202,79 руб. (двести два рубля 79 копеек)",
+                 "всего 3 952,79 руб.", "2 000 руб. (две тысячи рублей)",
+                 "за период с 01.03.2026 по 31.03.2026"):
+        assert text in mother, text
+    father = pdf_text(tmp_path / "100200-2-zayavlenie.pdf")
+    assert "с Петрова Олега Ивановича" in father and "1 250,00 руб." in father
+    penalty = pdf_text(tmp_path / "100200-1-raschet-peni.pdf")
+    for text in ("16.05.2026 14.07.2026 60 1/300 9,50 95,00",
+                 "15.07.2026 31.08.2026 48 1/130 9,50 175,38",
+                 "Итого пени по лицевому счёту: 270,38 руб.", "Пени должника (доля 3/4): 202,79"):
+        assert text in penalty, text
+    debt = pdf_text(tmp_path / "100200-2-raschet-dolga.pdf")
+    assert "март 2026 15.04.2026 5 000,00 1 250,00" in debt
+
+    # The PDF is a real document a person can look at: every page renders to a PNG.
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(tmp_path / "100200-1-zayavlenie.pdf"),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert pages and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pages)
+
+
+async def test_a_debtor_without_an_identifier_gets_no_documents(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        await family_account(session, father_snils="")
+    async with sessionmaker() as session:
+        result = await write_pack(session, "100200", tmp_path, filed_on=FILED, pdf=False,
+                                  settings=LegalSettings())
+    [refused] = result.refused
+    assert refused.debtor == "Петров Олег Иванович"
+    assert refused.fields == [
+        "идентификатор должника Петров Олег Иванович (СНИЛС, ИНН или паспорт)"]
+    assert {p.name.split("-")[1] for p in result.docx} == {"1"}
+    # The templates a lawyer edits stay Word documents with the figures in them.
+    text = "\n".join(p.text for p in Document(str(tmp_path / "100200-1-zayavlenie.docx")).paragraphs)
+    assert "Петровой Анны Сергеевны" in text
+
+
+async def test_an_address_without_a_court_is_refused_for_the_lawyer(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        house = await world.building(session, street="ул. Неизвестная", house="3")
+        acc = await world.account(session, house, "100400", "1", {"2026-03": "5000.00"})
+        await world.owns(session, acc, await world.person(session, "X", "Орлов", "Иван", "Ильич"))
+        await session.commit()
+    async with sessionmaker() as session:
+        result = await write_pack(session, "100400", tmp_path, filed_on=FILED, pdf=False,
+                                  settings=LegalSettings())
+    [refused] = result.refused
+    assert result.docx == []
+    assert "суд: адрес не найден в таблице судебных участков" in refused.fields[0]
+    assert "ул. Неизвестная" in refused.fields[0]
+
+
+@pytest.mark.skipif(not _SCRIPT.exists(), reason="the vozvrat console script is not installed")
+async def test_docs_pack_command(
+    sessionmaker: async_sessionmaker[AsyncSession], database_url: str, tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        await family_account(session, father_snils="")
+    base = [str(_SCRIPT), "docs", "pack", "--url", database_url, "--date", "2026-08-31"]
+    done = subprocess.run([*base, "--account", "100200", "--out", str(tmp_path), "--no-pdf"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "идентификатор должника Петров Олег Иванович" in done.stderr
+    assert sorted(Path(line).name for line in done.stdout.split()) == [
+        "100200-1-raschet-dolga.docx", "100200-1-raschet-peni.docx", "100200-1-zayavlenie.docx"]
+    missing = subprocess.run([*base, "--account", "999", "--out", str(tmp_path)],
+                             capture_output=True, text=True, timeout=120, check=False)
+    assert missing.returncode == 2 and "нет лицевого счёта 999" in missing.stderr
