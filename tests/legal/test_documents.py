@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backoffice.legal.documents.names import Case, full_name_in
+from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.pack import write_pack
 from backoffice.legal.documents.words import amount_text, whole_roubles_text
 from backoffice.legal.settings import LegalSettings
+from models.entities import Case, CaseEvent
+from tests.campaigns.builders import default_plan
 from tests.legal import world
 
 FILED = date(2026, 8, 31)
@@ -31,13 +34,13 @@ def test_amounts_in_figures_and_words() -> None:
 @pytest.mark.parametrize(
     ("names", "case", "declined"),
     [
-        (("Петрова", "Анна", "Сергеевна"), Case.GENITIVE, "Петровой Анны Сергеевны"),
-        (("Петров", "Олег", "Иванович"), Case.GENITIVE, "Петрова Олега Ивановича"),
-        (("Черных", "Игорь", "Петрович"), Case.GENITIVE, "Черных Игоря Петровича"),
-        (("Петров", "Илья", "Олегович"), Case.DATIVE, "Петрову Илье Олеговичу"),
+        (("Петрова", "Анна", "Сергеевна"), GrammaticalCase.GENITIVE, "Петровой Анны Сергеевны"),
+        (("Петров", "Олег", "Иванович"), GrammaticalCase.GENITIVE, "Петрова Олега Ивановича"),
+        (("Черных", "Игорь", "Петрович"), GrammaticalCase.GENITIVE, "Черных Игоря Петровича"),
+        (("Петров", "Илья", "Олегович"), GrammaticalCase.DATIVE, "Петрову Илье Олеговичу"),
     ],
 )
-def test_names_in_cases(names: tuple[str, str, str], case: Case, declined: str) -> None:
+def test_names_in_cases(names: tuple[str, str, str], case: GrammaticalCase, declined: str) -> None:
     assert full_name_in(case, *names) == declined
 
 
@@ -130,6 +133,10 @@ async def test_an_address_without_a_court_is_refused_for_the_lawyer(
         house = await world.building(session, street="ул. Неизвестная", house="3")
         acc = await world.account(session, house, "100400", "1", {"2026-03": "5000.00"})
         await world.owns(session, acc, await world.person(session, "X", "Орлов", "Иван", "Ильич"))
+        plan = await default_plan(session)
+        case = Case(account_id=acc.id, plan_id=plan.id, stage="court",
+                    debt_at_open=Decimal("5000.00"))
+        session.add(case)
         await session.commit()
     async with sessionmaker() as session:
         result = await write_pack(session, "100400", tmp_path, filed_on=FILED, pdf=False,
@@ -138,6 +145,13 @@ async def test_an_address_without_a_court_is_refused_for_the_lawyer(
     assert result.docx == []
     assert "суд: адрес не найден в таблице судебных участков" in refused.fields[0]
     assert "ул. Неизвестная" in refused.fields[0]
+    # The lawyer queue sees it in the case's history.
+    assert result.lawyer_tasks == 1
+    async with sessionmaker() as session:
+        [task] = (await session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                    CaseEvent.kind == "lawyer_task"))).all()
+    assert task.data["missing"] == refused.fields and task.actor == "legal"
 
 
 @pytest.mark.skipif(not _SCRIPT.exists(), reason="the vozvrat console script is not installed")

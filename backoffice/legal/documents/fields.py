@@ -14,7 +14,7 @@ from typing import Any
 
 from backoffice.legal.account_claim import AccountClaim, DebtorClaim
 from backoffice.legal.courts import CourtMatch, CourtTable, NoCourt
-from backoffice.legal.documents.names import Case, full_name_in
+from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.words import amount_text, whole_roubles, whole_roubles_text
 from backoffice.legal.state_fee import FeeKind, state_fee
 from models.identifiers import format_snils
@@ -81,9 +81,9 @@ def premises_address(claim: AccountClaim) -> str:
 def _person_fields(person: Person, claim: AccountClaim) -> dict[str, Any]:
     names = (person.last_name, person.first_name, person.middle_name)
     return {
-        "full_name": full_name_in(Case.NOMINATIVE, *names),
-        "full_name_genitive": full_name_in(Case.GENITIVE, *names),
-        "full_name_dative": full_name_in(Case.DATIVE, *names),
+        "full_name": full_name_in(GrammaticalCase.NOMINATIVE, *names),
+        "full_name_genitive": full_name_in(GrammaticalCase.GENITIVE, *names),
+        "full_name_dative": full_name_in(GrammaticalCase.DATIVE, *names),
         "birth_date": day(person.birth_date) if person.birth_date else "",
         "birth_place": person.birth_place,
         "identifier": identifier(person),

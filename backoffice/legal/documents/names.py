@@ -18,7 +18,7 @@ from pytrovich.enums import NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
 
 
-class Case(StrEnum):
+class GrammaticalCase(StrEnum):
     NOMINATIVE = "nominative"
     GENITIVE = "genitive"
     DATIVE = "dative"
@@ -28,11 +28,11 @@ class Case(StrEnum):
 
 
 _CASES = {
-    Case.GENITIVE: PetrovichCase.GENITIVE,
-    Case.DATIVE: PetrovichCase.DATIVE,
-    Case.ACCUSATIVE: PetrovichCase.ACCUSATIVE,
-    Case.INSTRUMENTAL: PetrovichCase.INSTRUMENTAL,
-    Case.PREPOSITIONAL: PetrovichCase.PREPOSITIONAL,
+    GrammaticalCase.GENITIVE: PetrovichCase.GENITIVE,
+    GrammaticalCase.DATIVE: PetrovichCase.DATIVE,
+    GrammaticalCase.ACCUSATIVE: PetrovichCase.ACCUSATIVE,
+    GrammaticalCase.INSTRUMENTAL: PetrovichCase.INSTRUMENTAL,
+    GrammaticalCase.PREPOSITIONAL: PetrovichCase.PREPOSITIONAL,
 }
 
 
@@ -47,11 +47,11 @@ def _detector() -> PetrovichGenderDetector:
 
 
 @cache
-def full_name_in(case: Case, last: str, first: str, middle: str = "") -> str:
+def full_name_in(case: GrammaticalCase, last: str, first: str, middle: str = "") -> str:
     """«Петрова Анна Сергеевна» in ``case``; the nominative if the gender cannot be told."""
     parts = [(NamePart.LASTNAME, last), (NamePart.FIRSTNAME, first),
              (NamePart.MIDDLENAME, middle)]
-    if case is Case.NOMINATIVE:
+    if case is GrammaticalCase.NOMINATIVE:
         return " ".join(text for _, text in parts if text)
     try:
         gender = _detector().detect(firstname=first, middlename=middle or None)

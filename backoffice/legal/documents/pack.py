@@ -22,6 +22,7 @@ from backoffice.legal.documents.fields import (
 )
 from backoffice.legal.documents.pdf import docx_to_pdf
 from backoffice.legal.documents.render import COURT_ORDER_PACK, render_docx
+from backoffice.legal.lawyer_tasks import record_lawyer_tasks
 from backoffice.legal.settings import LegalSettings, legal_settings, penalty_policy
 
 
@@ -33,6 +34,8 @@ class PackResult:
     refused: list[MissingFields] = field(default_factory=list)
     # Ownership problems of the account a lawyer must check (shares, minors without parents).
     problems: tuple[str, ...] = ()
+    # Refusals recorded as lawyer tasks in the account's open case.
+    lawyer_tasks: int = 0
 
 
 def write_docx(claim: AccountClaim, out_dir: Path, courts: CourtTable, *,
@@ -65,6 +68,7 @@ async def write_pack(session: AsyncSession, account: str, out_dir: Path, *,
                                      policy=penalty_policy(settings))
     result = write_docx(claim, out_dir, load_courts(settings.courts_dir or None),
                         settings=settings, filed_on=filed_on)
+    result.lawyer_tasks = await record_lawyer_tasks(session, claim.account.id, result.refused)
     if pdf:
         result.pdf = await docx_to_pdf(result.docx, out_dir)
     return result
