@@ -5,15 +5,19 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docxtpl import DocxTemplate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.pack import write_pack
+from backoffice.legal.documents.render import COURT_ORDER_PACK, CompiledTemplate, DocumentKind
+from backoffice.legal.documents.render import DEFAULT_DIR as DEFAULT_TEMPLATES
 from backoffice.legal.documents.words import amount_text, whole_roubles_text
 from backoffice.legal.settings import LegalSettings
 from models.entities import Case, CaseEvent
@@ -170,3 +174,43 @@ async def test_docs_pack_command(
     missing = subprocess.run([*base, "--account", "999", "--out", str(tmp_path)],
                              capture_output=True, text=True, timeout=120, check=False)
     assert missing.returncode == 2 and "нет лицевого счёта 999" in missing.stderr
+
+
+def _text(docx: bytes) -> list[str]:
+    document = Document(BytesIO(docx))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+@pytest.mark.parametrize("kind", COURT_ORDER_PACK, ids=lambda k: k.slug)
+def test_the_compiled_renderer_writes_what_docxtpl_writes(kind: DocumentKind) -> None:
+    fields = {
+        "account": {"number": "42", "address": "г. Рязань, ул. Ленина, д. 1 & <кв. 2>"},
+        "debtors": [{"full_name": "Петрова Анна Сергеевна", "birth_date": "17.05.1980",
+                     "full_name_genitive": "Петровой Анны Сергеевны", "identifier": "СНИЛС 1"}],
+        "share": "1/2", "own_share": "1/2", "debtor": {"full_name": "Петрова Анна Сергеевна"},
+        "minors": [{"full_name_genitive": "Петрова Ильи Олеговича", "share": "1/4"}],
+        "creditor": {"name": "ООО «УК»", "short_name": "ООО «УК»"},
+        "court": {"to": "Мировому судье судебного участка № 2"},
+        "penalty_rows": [{"period": "март 2026", "amount": "95,00", "moratorium": False},
+                         {"period": "апрель 2020", "amount": "0,00", "moratorium": True}],
+        "debt_rows": [{"period": "март 2026", "share_amount": "2 500,00"}],
+        "claim": {"principal_text": "2 500,00 руб.", "penalty_text": "47,50 руб."},
+    }
+    data = (DEFAULT_TEMPLATES / kind.template).read_bytes()
+    reference = DocxTemplate(BytesIO(data))
+    reference.render(fields, autoescape=True)
+    out = BytesIO()
+    reference.save(out)
+    assert _text(CompiledTemplate(data).render(fields)) == _text(out.getvalue())
+
+
+def test_a_template_with_fields_in_its_header_is_rendered_whole() -> None:
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = "Дело {{ number }}"
+    document.add_paragraph("Счёт {{ number }}")
+    source = BytesIO()
+    document.save(source)
+    rendered = Document(BytesIO(CompiledTemplate(source.getvalue()).render({"number": "7"})))
+    assert rendered.sections[0].header.paragraphs[0].text == "Дело 7"
+    assert rendered.paragraphs[-1].text == "Счёт 7"
