@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,20 @@ def test_a_court_order_over_500000_is_refused() -> None:
     done = run("calc", "fee", "--claim", "500000.01", "--kind", "court_order")
     assert done.returncode != 0 and done.stdout == ""
     assert "судебный приказ не выдаётся" in done.stderr
+
+
+def test_unsettled_points_follow_the_settings(tmp_path: Path) -> None:
+    env = {**os.environ, "VOZVRAT_CONFIG": str(tmp_path / "none.toml")}
+    request = tmp_path / "feb.json"
+    request.write_text(json.dumps(
+        {"as_of": "2026-04-15", "charges": [{"period": "2026-02", "amount": "1000.00"}]}))
+    for value, penalty in (("true", "0.00"), ("false", "0.32")):
+        done = subprocess.run([*VOZVRAT, "calc", "penalty", "--input", str(request)],
+                              env={**env, "VOZVRAT_LEGAL_SHIFT_DUE_TO_WORKING_DAY": value},
+                              capture_output=True, text=True, timeout=60, check=True)
+        assert json.loads(done.stdout)["penalty"] == penalty
+    (tmp_path / "vozvrat.toml").write_text("[legal]\nhalve_rounded_fee = false\n")
+    done = subprocess.run([*VOZVRAT, "calc", "fee", "--claim", "100030", "--kind", "court_order"],
+                          env={**env, "VOZVRAT_CONFIG": str(tmp_path / "vozvrat.toml")},
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == {"fee": "2000"}
