@@ -38,6 +38,8 @@ async def run_pack(args: argparse.Namespace) -> int:
         await engine.dispose()
     for path in [*result.docx, *result.pdf]:
         print(path)
+    for warning in result.warnings:
+        print(f"внимание: {warning}", file=sys.stderr)
     for problem in result.problems:
         print(f"проверьте собственников: {problem}", file=sys.stderr)
     for refusal in result.refused:

@@ -3,6 +3,7 @@ on it, and each debtor's part — everything a court application states, before 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -67,6 +68,9 @@ class AccountClaim:
         return sum((p.outstanding for p in self.claimable), ZERO)
 
 
+CHUNK_SIZE = 500
+
+
 async def load_account_claim(
     session: AsyncSession,
     number: str,
@@ -75,41 +79,83 @@ async def load_account_claim(
     policy: PenaltyPolicy | None = None,
 ) -> AccountClaim:
     """The claim for account ``number`` filed on ``filed_on``; LookupError if there is none."""
+    async for claim in iter_account_claims(session, [number], filed_on, policy=policy):
+        return claim
+    raise LookupError(f"нет лицевого счёта {number}")
+
+
+async def iter_account_claims(
+    session: AsyncSession,
+    numbers: Sequence[str],
+    filed_on: date,
+    *,
+    policy: PenaltyPolicy | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> AsyncIterator[AccountClaim]:
+    """The claims of the accounts ``numbers`` (in that order; unknown numbers are skipped).
+
+    Rows are read a chunk of accounts per query, so a batch for court costs a few round trips
+    per ``chunk_size`` accounts instead of several per account.
+    """
     policy = policy or PenaltyPolicy()
-    found = (await session.execute(
-        select(Account, Building).join(Building, Account.building_id == Building.id)
-        .where(Account.number == number)
-    )).one_or_none()
-    if found is None:
-        raise LookupError(f"нет лицевого счёта {number}")
-    account, building = found
-    creditor = await session.get(Creditor, building.creditor_id) if building.creditor_id else None
-    charges = [
-        ChargeRow(period, service, amount)
-        for period, service, amount in await session.execute(
-            select(Charge.period, Charge.service, Charge.amount)
-            .where(Charge.account_id == account.id, Charge.period <= filed_on))
-    ]
-    payments = [
-        PaymentRow(paid_on, amount, period, confirmed, external_id)
-        for paid_on, amount, period, confirmed, external_id in await session.execute(
-            select(Payment.paid_on, Payment.amount, Payment.period, Payment.confirmed,
-                   Payment.external_id)
-            .where(Payment.account_id == account.id, Payment.paid_on <= filed_on))
-    ]
-    orders = [
-        CourtOrderSpan(f.filed_on, f.first_period, f.last_period, f.cancelled_on)
-        for f in (await session.scalars(
-            select(CourtFiling).where(CourtFiling.account_id == account.id,
-                                      CourtFiling.kind == "court_order"))).all()
-    ]
+    for first in range(0, len(numbers), chunk_size):
+        chunk = numbers[first:first + chunk_size]
+        found = {
+            account.number: (account, building)
+            for account, building in await session.execute(
+                select(Account, Building).join(Building, Account.building_id == Building.id)
+                .where(Account.number.in_(chunk)))
+        }
+        ids = [account.id for account, _ in found.values()]
+        creditor_ids = {b.creditor_id for _, b in found.values() if b.creditor_id is not None}
+        creditors = {c.id: c for c in await session.scalars(
+            select(Creditor).where(Creditor.id.in_(creditor_ids)))}
+        charges: dict[int, list[ChargeRow]] = defaultdict(list)
+        for account_id, period, service, amount in await session.execute(
+            select(Charge.account_id, Charge.period, Charge.service, Charge.amount)
+            .where(Charge.account_id.in_(ids), Charge.period <= filed_on)
+        ):
+            charges[account_id].append(ChargeRow(period, service, amount))
+        payments: dict[int, list[PaymentRow]] = defaultdict(list)
+        for account_id, paid_on, amount, period, confirmed, external_id in await session.execute(
+            select(Payment.account_id, Payment.paid_on, Payment.amount, Payment.period,
+                   Payment.confirmed, Payment.external_id)
+            .where(Payment.account_id.in_(ids), Payment.paid_on <= filed_on)
+        ):
+            payments[account_id].append(PaymentRow(paid_on, amount, period, confirmed, external_id))
+        orders: dict[int, list[CourtOrderSpan]] = defaultdict(list)
+        for f in await session.scalars(select(CourtFiling).where(
+                CourtFiling.account_id.in_(ids), CourtFiling.kind == "court_order")):
+            orders[f.account_id].append(
+                CourtOrderSpan(f.filed_on, f.first_period, f.last_period, f.cancelled_on))
+        owners, people = await _owners(session, ids)
+        for number in chunk:
+            if number not in found:
+                continue
+            account, building = found[number]
+            yield _claim(account, building, creditors.get(building.creditor_id or 0), filed_on,
+                         charges[account.id], payments[account.id], orders[account.id],
+                         owners[account.id], people, policy)
+
+
+def _claim(
+    account: Account,
+    building: Building,
+    creditor: Creditor | None,
+    filed_on: date,
+    charges: list[ChargeRow],
+    payments: list[PaymentRow],
+    orders: list[CourtOrderSpan],
+    owners: list[OwnerRow],
+    people: dict[int, Person],
+    policy: PenaltyPolicy,
+) -> AccountClaim:
     ledger = build_ledger(charges, payments, filed_on, policy=policy.ledger,
                           due_day=building.due_day)
     periods = tuple(classify_periods(ledger.lines, filed_on, orders))
     claimable = [p.period for p in periods if p.status is PeriodStatus.CLAIMABLE]
     penalty = calculate_penalty(charges, payments, filed_on, policy=policy,
                                 due_day=building.due_day, periods=claimable)
-    owners, people = await _owners(session, account.id)
     split = split_liability(owners)
     by_period = penalty.penalty_by_period()
     debtors = []
@@ -131,11 +177,11 @@ async def load_account_claim(
 
 
 async def _owners(
-    session: AsyncSession, account_id: int
-) -> tuple[list[OwnerRow], dict[int, Person]]:
+    session: AsyncSession, account_ids: list[int]
+) -> tuple[dict[int, list[OwnerRow]], dict[int, Person]]:
     rows = (await session.execute(
         select(Ownership, Person).join(Person, Ownership.person_id == Person.id)
-        .where(Ownership.account_id == account_id).order_by(Ownership.id)
+        .where(Ownership.account_id.in_(account_ids)).order_by(Ownership.id)
     )).all()
     representatives: dict[int, list[Person]] = defaultdict(list)
     for ownership_id, person in await session.execute(
@@ -148,10 +194,10 @@ async def _owners(
     people = {person.id: person for _, person in rows}
     for persons in representatives.values():
         people.update((p.id, p) for p in persons)
-    owners = [
-        OwnerRow(person.id, ownership.kind,
-                 Fraction(ownership.share_numerator, ownership.share_denominator),
-                 ownership.is_minor, tuple(p.id for p in representatives[ownership.id]))
-        for ownership, person in rows
-    ]
+    owners: dict[int, list[OwnerRow]] = defaultdict(list)
+    for ownership, person in rows:
+        owners[ownership.account_id].append(OwnerRow(
+            person.id, ownership.kind,
+            Fraction(ownership.share_numerator, ownership.share_denominator),
+            ownership.is_minor, tuple(p.id for p in representatives[ownership.id])))
     return owners, people

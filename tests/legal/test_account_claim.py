@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backoffice.legal.account_claim import load_account_claim
+from backoffice.legal.account_claim import iter_account_claims, load_account_claim
 from backoffice.legal.limitation import PeriodStatus
 from models.entities import CourtFiling
 from tests.legal import world
@@ -74,3 +74,23 @@ async def test_a_cancelled_order_keeps_old_periods_claimable(
     assert on_time.periods[0].claim_until == date(2026, 8, 1)
     assert [p.status for p in late.periods] == [PeriodStatus.TIME_BARRED]
     assert late.debtors[0].principal == 0
+
+
+async def test_claims_of_many_accounts_in_chunks(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        house = await world.building(session)
+        for n in range(5):
+            acc = await world.account(session, house, f"2000{n}", str(n),
+                                      {"2026-03": f"{1000 * (n + 1)}.00"})
+            await world.owns(session, acc, await world.person(session, f"P{n}", "Орлов", "Иван",
+                                                              "Ильич"))
+        await session.commit()
+    async with sessionmaker() as session:
+        claims = [c async for c in iter_account_claims(
+            session, ["20004", "missing", "20000", "20002"], FILED, chunk_size=2)]
+        one = await load_account_claim(session, "20002", FILED)
+    assert [(c.account.number, c.principal) for c in claims] == [
+        ("20004", Decimal("5000.00")), ("20000", Decimal("1000.00")), ("20002", Decimal("3000.00"))]
+    assert claims[2].penalty == one.penalty and claims[2].debtors[0].principal == Decimal("3000.00")

@@ -18,6 +18,7 @@ from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.words import amount_text, whole_roubles, whole_roubles_text
 from backoffice.legal.state_fee import FeeKind, state_fee
 from models.identifiers import format_snils
+from models.organisation import Creditor
 from models.person import Person
 from models.ru_format import day, money, period
 
@@ -189,7 +190,7 @@ def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | No
     }
 
 
-def _bank(creditor: Any) -> str:
+def _bank(creditor: Creditor) -> str:
     if not creditor.bank_account:
         return ""
     return (f"р/с {creditor.bank_account} в {creditor.bank_name}, БИК {creditor.bik}, "

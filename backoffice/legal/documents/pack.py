@@ -36,13 +36,16 @@ class PackResult:
     problems: tuple[str, ...] = ()
     # Refusals recorded as lawyer tasks in the account's open case.
     lawyer_tasks: int = 0
+    # Reference data the calculation had to assume (a key rate past the file's checked date).
+    warnings: tuple[str, ...] = ()
 
 
 def write_docx(claim: AccountClaim, out_dir: Path, courts: CourtTable, *,
                settings: LegalSettings, filed_on: date) -> PackResult:
     """Render the DOCX files of every debtor of ``claim`` into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = PackResult(claim.account.number, problems=claim.problems)
+    result = PackResult(claim.account.number, problems=claim.problems,
+                        warnings=claim.penalty.warnings)
     pack_settings = PackSettings(filed_on, settings.halve_rounded_fee)
     templates = Path(settings.templates_dir) if settings.templates_dir else None
     for number, debtor in enumerate(claim.debtors, 1):

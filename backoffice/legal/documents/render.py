@@ -6,14 +6,14 @@ docs/legal-documents.md.
 docxtpl re-reads the package, re-patches and re-compiles the body's Jinja source and re-zips every
 part on each render — about 70 ms a page, too slow for thousands of packs. :class:`CompiledTemplate`
 wraps it: docxtpl's own patching runs once per template file, each render runs only the compiled
-Jinja template and docxtpl's own post-processing (tables, drawing ids), and the package's other
-parts are copied unchanged. A template with fields outside the body (headers, footers) goes
-through plain docxtpl, which renders those too.
+Jinja template and those of docxtpl's post-processing steps that can change it (line breaks in
+values, ``{%tc %}`` column loops, drawing ids), and the package's other parts are copied as they
+are compressed. A template with fields outside the body (headers, footers) goes through plain
+docxtpl, which renders those too.
 """
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
@@ -24,10 +24,14 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
+from backoffice.legal.documents.docx_package import DocxPackage
+
 DEFAULT_DIR = Path(__file__).resolve().with_name("templates")
 _BODY_PART = "word/document.xml"
-_OTHER_TEMPLATED = re.compile(r"^word/(header|footer|footnotes)\d*\.xml$")
+_OTHER_TEMPLATED = re.compile(rb"^word/(header|footer|footnotes)\d*\.xml$")
 _TAG = re.compile(rb"\{[{%]")
+# What docxtpl's resolve_listing turns into Word breaks; without them it changes nothing.
+_LISTING = re.compile(r"[\t\n\a\f]")
 # docxtpl's escapes for literal braces, undone after rendering (as DocxTemplate.render_xml_part).
 _LITERALS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
@@ -51,10 +55,10 @@ class CompiledTemplate:
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        with zipfile.ZipFile(BytesIO(data)) as package:
-            self._parts = [(info, package.read(info)) for info in package.infolist()]
-        self._plain = any(_OTHER_TEMPLATED.match(info.filename) and _TAG.search(blob)
-                          for info, blob in self._parts)
+        self._package = DocxPackage(data)
+        self._plain = any(_OTHER_TEMPLATED.match(part.name)
+                          and _TAG.search(self._package.read(part.name.decode()))
+                          for part in self._package.parts)
         if self._plain:
             return
         self._docxtpl = DocxTemplate(BytesIO(data))
@@ -62,7 +66,9 @@ class CompiledTemplate:
         source = self._docxtpl.patch_xml(self._docxtpl.get_xml())
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
         self._jinja = Environment(autoescape=True).from_string(source)
-        document = dict((i.filename, b) for i, b in self._parts)[_BODY_PART].decode("utf-8")
+        # Only a column loop or a drawing needs the body parsed again after rendering.
+        self._fix_tree = "{%tc" in source or "docPr" in source
+        document = self._package.read(_BODY_PART).decode("utf-8")
         start, end = document.index("<w:body"), document.index("</w:body>") + len("</w:body>")
         self._head, self._tail = document[:start], document[end:]
 
@@ -76,17 +82,14 @@ class CompiledTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", self._jinja.render(fields))
         for escaped, literal in _LITERALS:
             xml = xml.replace(escaped, literal)
-        tree = self._docxtpl.fix_tables(self._docxtpl.resolve_listing(xml))
-        self._docxtpl.docx_ids_index = 1000
-        self._docxtpl.fix_docpr_ids(tree)
-        body = etree.tostring(tree, encoding="unicode")
-        out = BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-            for info, blob in self._parts:
-                if info.filename == _BODY_PART:
-                    blob = f"{self._head}{body}{self._tail}".encode()
-                package.writestr(info.filename, blob)
-        return out.getvalue()
+        if _LISTING.search(xml):
+            xml = self._docxtpl.resolve_listing(xml)
+        if self._fix_tree:
+            tree = self._docxtpl.fix_tables(xml)
+            self._docxtpl.docx_ids_index = 1000
+            self._docxtpl.fix_docpr_ids(tree)
+            xml = etree.tostring(tree, encoding="unicode")
+        return self._package.with_part(_BODY_PART, f"{self._head}{xml}{self._tail}".encode())
 
 
 @cache
