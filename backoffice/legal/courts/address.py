@@ -26,6 +26,9 @@ STREET_KINDS = {
 LOCALITY_KINDS = {"г", "гор", "город", "с", "село", "пос", "п", "поселок", "рп", "р.п", "пгт",
                   "д", "дер", "деревня", "ст", "станица"}
 REGION_WORDS = {"область", "обл", "край", "республика", "респ", "ао", "автономный", "округ"}
+# Parts that never decide a court: a rural district («Рязанский р-н») and what is inside a house.
+DISTRICT_WORD = "р-н"
+FLAT_WORDS = {"кв", "квартира", "комн", "комната", "офис", "пом"}
 _WORD = re.compile(r"[0-9a-zа-я]+(?:-[0-9a-zа-я]+)*(?:\.[а-я]+)?", re.IGNORECASE)
 _HOUSE = re.compile(r"^\s*(\d+)\s*(.*)$")
 
@@ -92,11 +95,10 @@ def parse_address(text: str) -> ParsedAddress | None:
         words = _words(part)
         if not words or (len(words) == 1 and words[0].isdigit() and len(words[0]) == 6):
             continue
-        if any(w in REGION_WORDS for w in words) or words[-1].endswith("р-н") or "р-н" in words:
-            if any(w in REGION_WORDS for w in words):
-                region = part
+        if any(w in REGION_WORDS for w in words):
+            region = part
             continue
-        if words[0] in ("кв", "квартира", "комн", "офис"):
+        if words[0] in FLAT_WORDS or DISTRICT_WORD in words:
             continue
         if words[0] in ("д", "дом") and street is not None:
             house = house_number(part)
