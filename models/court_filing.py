@@ -16,6 +16,10 @@ from models.base import Base
 from models.column_types import Money
 
 
+COURT_ORDER = "court_order"
+LAWSUIT = "lawsuit"
+
+
 class CourtFiling(Base):
     __tablename__ = "court_filing"
 
@@ -27,6 +31,8 @@ class CourtFiling(Base):
     first_period: Mapped[date] = mapped_column(Date)
     last_period: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)
+    # The state fee paid; None: the fee due by the scale (credited against a later lawsuit).
+    fee_paid: Mapped[Decimal | None] = mapped_column(Money)
     court_code: Mapped[str] = mapped_column(String(32), default="")
     case_number: Mapped[str] = mapped_column(String(64), default="")
     issued_on: Mapped[date | None] = mapped_column(Date)

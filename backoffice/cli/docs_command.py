@@ -8,6 +8,7 @@ from pathlib import Path
 
 from backoffice.cli.common import add_database_option, open_database
 from backoffice.legal.documents.pack import write_pack
+from backoffice.legal.state_fee import FeeKind
 from models.db import make_sessionmaker
 
 
@@ -21,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pack.add_argument("--date", type=date.fromisoformat, default=None,
                       help="filing and calculation date, YYYY-MM-DD (default: today)")
     pack.add_argument("--no-pdf", action="store_true", help="DOCX only, skip LibreOffice")
+    pack.add_argument("--kind", choices=[k.value for k in FeeKind],
+                      default=FeeKind.COURT_ORDER.value,
+                      help="court_order (default), or lawsuit after the order was cancelled")
     add_database_option(pack)
     pack.set_defaults(func=run_pack)
 
@@ -30,7 +34,8 @@ async def run_pack(args: argparse.Namespace) -> int:
     try:
         async with make_sessionmaker(engine)() as session:
             result = await write_pack(session, args.account, args.out,
-                                      filed_on=args.date or date.today(), pdf=not args.no_pdf)
+                                      filed_on=args.date or date.today(), pdf=not args.no_pdf,
+                                      kind=FeeKind(args.kind))
     except LookupError as exc:
         print(f"vozvrat docs: {exc}", file=sys.stderr)
         return 2

@@ -23,7 +23,7 @@ from backoffice.legal.penalty import PenaltyCalculation, PenaltyPolicy, calculat
 from models.account import Account
 from models.billing import Charge, Payment
 from models.building import Building
-from models.court_filing import CourtFiling
+from models.court_filing import COURT_ORDER, CourtFiling
 from models.ledger import ChargeRow, PaymentRow, build_ledger
 from models.ledger.allocation import ZERO
 from models.organisation import Creditor
@@ -58,10 +58,18 @@ class AccountClaim:
     penalty: PenaltyCalculation
     debtors: tuple[DebtorClaim, ...]
     problems: tuple[str, ...]
+    # Court orders applied for on this account, oldest first.
+    court_orders: tuple[CourtFiling, ...] = ()
 
     @property
     def claimable(self) -> tuple[PeriodClaim, ...]:
         return tuple(p for p in self.periods if p.status is PeriodStatus.CLAIMABLE)
+
+    @property
+    def cancelled_order(self) -> CourtFiling | None:
+        """The latest court order cancelled on the debtor's objection: a lawsuit follows it."""
+        cancelled = [f for f in self.court_orders if f.cancelled_on is not None]
+        return cancelled[-1] if cancelled else None
 
     @property
     def principal(self) -> Decimal:
@@ -123,11 +131,13 @@ async def iter_account_claims(
             .where(Payment.account_id.in_(ids), Payment.paid_on <= filed_on)
         ):
             payments[account_id].append(PaymentRow(paid_on, amount, period, confirmed, external_id))
-        orders: dict[int, list[CourtOrderSpan]] = defaultdict(list)
-        for f in await session.scalars(select(CourtFiling).where(
-                CourtFiling.account_id.in_(ids), CourtFiling.kind == "court_order")):
-            orders[f.account_id].append(
-                CourtOrderSpan(f.filed_on, f.first_period, f.last_period, f.cancelled_on))
+        orders: dict[int, list[CourtFiling]] = defaultdict(list)
+        for filing in await session.scalars(
+            select(CourtFiling).where(CourtFiling.account_id.in_(ids),
+                                      CourtFiling.kind == COURT_ORDER)
+            .order_by(CourtFiling.filed_on, CourtFiling.id)
+        ):
+            orders[filing.account_id].append(filing)
         owners, people = await _owners(session, ids)
         for number in chunk:
             if number not in found:
@@ -145,14 +155,16 @@ def _claim(
     filed_on: date,
     charges: list[ChargeRow],
     payments: list[PaymentRow],
-    orders: list[CourtOrderSpan],
+    orders: list[CourtFiling],
     owners: list[OwnerRow],
     people: dict[int, Person],
     policy: PenaltyPolicy,
 ) -> AccountClaim:
     ledger = build_ledger(charges, payments, filed_on, policy=policy.ledger,
                           due_day=building.due_day)
-    periods = tuple(classify_periods(ledger.lines, filed_on, orders))
+    spans = [CourtOrderSpan(f.filed_on, f.first_period, f.last_period, f.cancelled_on)
+             for f in orders]
+    periods = tuple(classify_periods(ledger.lines, filed_on, spans))
     claimable = [p.period for p in periods if p.status is PeriodStatus.CLAIMABLE]
     penalty = calculate_penalty(charges, payments, filed_on, policy=policy,
                                 due_day=building.due_day, periods=claimable)
@@ -173,7 +185,7 @@ def _claim(
                          for period, _ in parts), ZERO),
         ))
     return AccountClaim(account, building, creditor, filed_on, periods, penalty,
-                        tuple(debtors), split.problems)
+                        tuple(debtors), split.problems, tuple(orders))
 
 
 async def _owners(

@@ -20,7 +20,8 @@ from backoffice.legal.documents.render import COURT_ORDER_PACK, CompiledTemplate
 from backoffice.legal.documents.render import DEFAULT_DIR as DEFAULT_TEMPLATES
 from backoffice.legal.documents.words import amount_text, whole_roubles_text
 from backoffice.legal.settings import LegalSettings
-from models.entities import Case, CaseEvent
+from backoffice.legal.state_fee import FeeKind
+from models.entities import Case, CaseEvent, CourtFiling
 from tests.campaigns.builders import default_plan
 from tests.legal import world
 
@@ -214,3 +215,41 @@ def test_a_template_with_fields_in_its_header_is_rendered_whole() -> None:
     rendered = Document(BytesIO(CompiledTemplate(source.getvalue()).render({"number": "7"})))
     assert rendered.sections[0].header.paragraphs[0].text == "Дело 7"
     assert rendered.paragraphs[-1].text == "Счёт 7"
+
+
+async def test_a_lawsuit_after_the_order_was_cancelled_credits_its_fee(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        house = await world.building(session)
+        acc = await world.account(session, house, "100500", "9", {"2026-03": "5000.00"})
+        await world.owns(session, acc, await world.person(session, "O", "Орлов", "Пётр", "Ильич"))
+        await session.commit()
+    async with sessionmaker() as session:
+        without_order = await write_pack(session, "100500", tmp_path, filed_on=FILED, pdf=False,
+                                         kind=FeeKind.LAWSUIT, settings=LegalSettings())
+    [refused] = without_order.refused
+    assert refused.document == "исковое заявление"
+    assert refused.fields == ["отменённый судебный приказ (иск подаётся после отмены приказа)"]
+
+    async with sessionmaker() as session:
+        session.add(CourtFiling(account_id=acc.id, kind="court_order", filed_on=date(2026, 6, 1),
+                                first_period=date(2026, 3, 1), last_period=date(2026, 3, 1),
+                                amount=Decimal("5000.00"), case_number="2-1234/2026",
+                                issued_on=date(2026, 6, 10), cancelled_on=date(2026, 7, 1)))
+        await session.commit()
+    async with sessionmaker() as session:
+        result = await write_pack(session, "100500", tmp_path, filed_on=FILED,
+                                  kind=FeeKind.LAWSUIT, settings=LegalSettings())
+    assert result.refused == []
+    assert sorted(p.name for p in result.pdf) == [
+        "100500-1-isk.pdf", "100500-1-raschet-dolga.pdf", "100500-1-raschet-peni.pdf"]
+    text = pdf_text(tmp_path / "100500-1-isk.pdf")
+    # 5 270,38 ₽ claimed: the lawsuit fee is 4 000, of which the order's 2 000 is credited.
+    for fragment in ("ИСКОВОЕ ЗАЯВЛЕНИЕ", "Ответчик: Орлов Пётр Ильич", "Цена иска: 5 270,38 руб.",
+                     "Государственная пошлина: 4 000 руб., в том числе зачтено 2 000 руб.",
+                     "(дело № 2-1234/2026)", "от 10.06.2026",
+                     "отменён определением мирового судьи от 01.07.2026",
+                     "с Орлова Петра Ильича", "доплачено 2 000 руб. (две тысячи рублей)",
+                     "Мировому судье судебного участка № 2"):
+        assert fragment in text, fragment

@@ -9,6 +9,7 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -17,12 +18,18 @@ from backoffice.legal.courts import CourtMatch, CourtTable, NoCourt
 from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.words import amount_text, whole_roubles, whole_roubles_text
 from backoffice.legal.state_fee import FeeKind, state_fee
+from models.court_filing import CourtFiling
 from models.identifiers import format_snils
+from models.ledger.allocation import ZERO
 from models.organisation import Creditor
 from models.person import Person
 from models.ru_format import day, money, period
 
-APPLICATION = "заявление о выдаче судебного приказа"
+TITLES = {FeeKind.COURT_ORDER: "заявление о выдаче судебного приказа",
+          FeeKind.LAWSUIT: "исковое заявление"}
+# ГПК ст. 23 ч. 1 п. 5: property claims up to 50 000 ₽ go to the magistrate, larger to the
+# district court.
+MAGISTRATE_LAWSUIT_LIMIT = Decimal(50_000)
 
 
 class MissingFields(ValueError):
@@ -38,6 +45,15 @@ class MissingFields(ValueError):
 class PackSettings:
     filed_on: date
     halve_rounded_fee: bool = True
+    # court_order: the first application; lawsuit: after the court order was cancelled.
+    kind: FeeKind = FeeKind.COURT_ORDER
+
+
+def order_fee(order: CourtFiling, halve_rounded: bool) -> Decimal:
+    """The fee paid for a court order: as recorded, else what the scale asked."""
+    if order.fee_paid is not None:
+        return order.fee_paid
+    return state_fee(order.amount, FeeKind.COURT_ORDER, halve_rounded=halve_rounded).fee
 
 
 def month_end(period_start: date) -> date:
@@ -127,20 +143,35 @@ def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | No
     if debtor.principal <= 0:
         missing.append("сумма долга за периоды в пределах срока исковой давности")
     total = debtor.principal + debtor.penalty
+    order = claim.cancelled_order
+    lawsuit = settings.kind is FeeKind.LAWSUIT
+    if lawsuit and order is None:
+        missing.append("отменённый судебный приказ (иск подаётся после отмены приказа)")
+    if lawsuit and total > MAGISTRATE_LAWSUIT_LIMIT:
+        missing.append("районный суд: иск больше 50 000 ₽ подсуден районному суду, "
+                       "а таблицы районных судов нет")
     fee = None
     if not missing:
+        credited = order_fee(order, settings.halve_rounded_fee) if lawsuit and order else ZERO
         try:
-            fee = state_fee(total, FeeKind.COURT_ORDER, halve_rounded=settings.halve_rounded_fee)
+            fee = state_fee(total, settings.kind, credited=credited,
+                            halve_rounded=settings.halve_rounded_fee)
         except ValueError as exc:
             missing.append(str(exc))
     if missing:
-        raise MissingFields(APPLICATION, label, missing)
+        raise MissingFields(TITLES[settings.kind], label, missing)
     assert creditor is not None and isinstance(court, CourtMatch) and fee is not None
 
     periods = [p for p, _ in debtor.periods]
     share = debtor.debtor.share
     return {
+        "kind": settings.kind.value,
         "today": day(settings.filed_on),
+        "order": None if order is None else {
+            "case_number": order.case_number, "filed_on": day(order.filed_on),
+            "issued_on": day(order.issued_on) if order.issued_on else "",
+            "cancelled_on": day(order.cancelled_on),
+        },
         "court": {"name": court.district.court_name, "to": court_dative(court.district.court_name),
                   "address": court.district.court_address, "code": court.district.code},
         "creditor": {"name": creditor.name, "short_name": creditor.short_name or creditor.name,
@@ -171,6 +202,10 @@ def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | No
             "total_text": amount_text(total),
             "fee": whole_roubles(fee.fee),
             "fee_text": whole_roubles_text(fee.fee),
+            "fee_credited": whole_roubles(fee.credited),
+            "fee_credited_text": whole_roubles_text(fee.credited),
+            "fee_to_pay": whole_roubles(fee.to_pay),
+            "fee_to_pay_text": whole_roubles_text(fee.to_pay),
         },
         "debt_rows": [
             {"period": period(p.period), "due_date": day(p.due_date),

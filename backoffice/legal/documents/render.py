@@ -47,7 +47,9 @@ COURT_ORDER_APPLICATION = DocumentKind(
     "court_order_application.docx", "заявление о выдаче судебного приказа", "zayavlenie")
 DEBT_CALCULATION = DocumentKind("debt_calculation.docx", "расчёт задолженности", "raschet-dolga")
 PENALTY_CALCULATION = DocumentKind("penalty_calculation.docx", "расчёт пени", "raschet-peni")
+LAWSUIT = DocumentKind("lawsuit.docx", "исковое заявление", "isk")
 COURT_ORDER_PACK = (COURT_ORDER_APPLICATION, DEBT_CALCULATION, PENALTY_CALCULATION)
+LAWSUIT_PACK = (LAWSUIT, DEBT_CALCULATION, PENALTY_CALCULATION)
 
 
 class CompiledTemplate:

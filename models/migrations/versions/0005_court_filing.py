@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('first_period', sa.Date(), nullable=False),
     sa.Column('last_period', sa.Date(), nullable=False),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('fee_paid', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('court_code', sa.String(length=32), nullable=False),
     sa.Column('case_number', sa.String(length=64), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=True),
