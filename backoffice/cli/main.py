@@ -8,17 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from backoffice.cli import (
-    calc_command,
     cases_command,
     db_commands,
     demo_command,
-    docs_command,
     demo_data_command,
     import_command,
     plans_command,
     serve_command,
     wave_command,
 )
+from backoffice.cli import calc_command, docs_command
 
 
 COMMAND_MODULES = (
@@ -28,10 +27,10 @@ COMMAND_MODULES = (
     serve_command,
     demo_command,
     plans_command,
-    cases_command,
-    wave_command,
     calc_command,
     docs_command,
+    cases_command,
+    wave_command,
 )
 
 
