@@ -253,3 +253,21 @@ async def test_a_lawsuit_after_the_order_was_cancelled_credits_its_fee(
                      "с Орлова Петра Ильича", "доплачено 2 000 руб. (две тысячи рублей)",
                      "Мировому судье судебного участка № 2"):
         assert fragment in text, fragment
+
+
+async def test_a_lawsuit_over_50000_is_for_a_district_court_not_guessed(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        house = await world.building(session)
+        acc = await world.account(session, house, "100600", "3", {"2026-03": "60000.00"})
+        await world.owns(session, acc, await world.person(session, "B", "Белов", "Иван", "Ильич"))
+        session.add(CourtFiling(account_id=acc.id, kind="court_order", filed_on=date(2026, 6, 1),
+                                first_period=date(2026, 3, 1), last_period=date(2026, 3, 1),
+                                amount=Decimal("60000.00"), cancelled_on=date(2026, 7, 1)))
+        await session.commit()
+    async with sessionmaker() as session:
+        result = await write_pack(session, "100600", tmp_path, filed_on=FILED, pdf=False,
+                                  kind=FeeKind.LAWSUIT, settings=LegalSettings())
+    [refused] = result.refused
+    assert result.docx == [] and "районный суд" in refused.fields[0]
