@@ -28,5 +28,10 @@ def split_frames(pcm: bytes) -> Iterator[bytes]:
         yield frame.ljust(FRAME_BYTES, b"\0")
 
 
+def frame_count(pcm: bytes) -> int:
+    """How many line frames ``split_frames`` makes of ``pcm``."""
+    return -(-len(pcm) // FRAME_BYTES)
+
+
 def duration_seconds(pcm: bytes) -> float:
     return len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH)

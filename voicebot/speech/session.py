@@ -20,7 +20,7 @@ from typing import Protocol
 from campaigns.outcomes.report import OutcomeReport
 from voicebot.conversation import BotReply, Conversation
 from voicebot.speech.asr import StreamingRecognizer
-from voicebot.speech.audio import FRAME_BYTES, FRAME_SECONDS, split_frames
+from voicebot.speech.audio import FRAME_BYTES, FRAME_SECONDS, frame_count, split_frames
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.listener import (
     SpeechAudio,
@@ -90,6 +90,9 @@ class AudioSession:
         self._bot_hung_up = asyncio.Event()
         self._failure: BaseException | None = None
         self.turns: list[Turn] = []
+        # The longest a frame waited for voice activity analysis: a session keeps up with the
+        # line while this stays well under a second.
+        self.listening_lag = 0.0
 
     def _grammar(self) -> Sequence[str] | None:
         return None if self._expected_phrases is None else self._expected_phrases()
@@ -133,7 +136,9 @@ class AudioSession:
         # Frames arriving while a batch is analysed wait and form the next batch.
         while self._inbound:
             batch, self._inbound = self._inbound, []
-            for heard in await asyncio.to_thread(self._listener.listen, batch):
+            heard_in_batch = await asyncio.to_thread(self._listener.listen, batch)
+            self.listening_lag = max(self.listening_lag, self._loop.time() - batch[0].at)
+            for heard in heard_in_batch:
                 if isinstance(heard, SpeechStarted):
                     if self._engines.settings.barge_in == "voice":
                         self._barge_in()
@@ -195,13 +200,13 @@ class AudioSession:
                     else:
                         # Late (a slow rendering): restart the clock rather than burst to catch up.
                         next_at = self._loop.time()
-                    await self._sink.write(frame)
                     if played == 0 and turn is not None:
                         turn.first_audio_at = self._loop.time()
+                    await self._sink.write(frame)
                     played += 1
                     next_at += FRAME_SECONDS
         except asyncio.CancelledError:
-            total = sum(-(-len(await render) // FRAME_BYTES) for render in renders)
+            total = sum([frame_count(await render) for render in renders])
             self._conversation.heard(played / total if total else 1.0)
             raise
         self._conversation.heard(1.0)
