@@ -68,8 +68,8 @@ def utc_now() -> datetime:
 
 
 class AudioSession:
-    """``expected_phrases`` (optional) names what the dialogue expects next, asked before each
-    turn: a grammar for the recogniser, or None for free decoding."""
+    """``expected_phrases`` (optional) names what the dialogue expects next, asked after each of
+    its replies: a grammar for the recogniser, or None for free decoding."""
 
     def __init__(self, engines: SpeechEngines, conversation: Conversation, sink: AudioSink,
                  clock: Callable[[], datetime] = utc_now,
@@ -100,7 +100,7 @@ class AudioSession:
     async def run(self, inbound: AsyncIterable[Inbound]) -> OutcomeReport:
         """Holds the conversation until either side hangs up; the call's one outcome."""
         receiving = asyncio.create_task(self._receive(inbound))
-        self._answer(self._conversation.open)
+        self._answer(partial(self._ask, self._conversation.open))
         bot_hung_up = asyncio.create_task(self._bot_hung_up.wait())
         try:
             await asyncio.wait({receiving, bot_hung_up}, return_when=asyncio.FIRST_COMPLETED)
@@ -124,7 +124,7 @@ class AudioSession:
         async for event in inbound:
             if isinstance(event, KeyPress):
                 self._barge_in()
-                self._answer(partial(self._conversation.key, event.digit))
+                self._answer(partial(self._ask, partial(self._conversation.key, event.digit)))
                 continue
             if len(event) != FRAME_BYTES:
                 raise ValueError(f"a line frame is {FRAME_BYTES} bytes, got {len(event)}")
@@ -145,12 +145,20 @@ class AudioSession:
                 elif isinstance(heard, SpeechAudio):
                     self._recognizer.feed(heard.pcm)
                 elif isinstance(heard, TurnEnded):
-                    text = await self._recognizer.finish()
-                    self._recognizer.set_grammar(self._grammar())
-                    if text:
-                        turn = Turn(text, heard.speech_ended_at)
-                        self.turns.append(turn)
-                        self._answer(partial(self._conversation.hear, text), turn)
+                    self._answer_turn(heard.speech_ended_at, self._recognizer.end_turn())
+
+    def _answer_turn(self, speech_ended_at: float, text: asyncio.Future[str]) -> None:
+        turn = Turn("", speech_ended_at)
+
+        async def hear() -> BotReply | None:
+            turn.text = await text
+            if not turn.text:
+                # Noise or a cough: nothing to answer, and a reply still playing goes on.
+                return None
+            self.turns.append(turn)
+            return await self._ask(partial(self._conversation.hear, turn.text))
+
+        self._answer(hear, turn)
 
     def _on_partial(self, words: str) -> None:
         if self._engines.settings.barge_in == "words":
@@ -160,21 +168,29 @@ class AudioSession:
         if self._speaking is not None and not self._speaking.done():
             self._speaking.cancel()
 
-    def _answer(self, step: Callable[[datetime], Awaitable[BotReply]],
+    def _answer(self, step: Callable[[], Awaitable[BotReply | None]],
                 turn: Turn | None = None) -> None:
-        """Runs one conversation step (open, hear, key) and speaks its reply; steps run in order,
-        and a reply still playing is stopped first so its heard share precedes the next step."""
+        """Runs one conversation step (open, a turn, a key) and speaks its reply, if any; steps
+        run in the order they came."""
         previous = self._answering
 
         async def answer() -> None:
             if previous is not None:
                 await asyncio.wait({previous})
-            await self._stop_speaking()
-            reply = await step(self._clock())
-            self._speaking = asyncio.create_task(self._speak(reply, turn))
+            reply = await step()
+            if reply is not None:
+                # The dialogue may expect something else now that it has answered.
+                self._recognizer.set_grammar(self._grammar())
+                self._speaking = asyncio.create_task(self._speak(reply, turn))
 
         self._answering = asyncio.create_task(answer())
         self._answering.add_done_callback(self._note_failure)
+
+    async def _ask(self, call: Callable[[datetime], Awaitable[BotReply]]) -> BotReply:
+        """Stops a reply still playing, so that its heard share reaches the conversation before
+        the step that interrupted it, then asks the conversation."""
+        await self._stop_speaking()
+        return await call(self._clock())
 
     def _note_failure(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:

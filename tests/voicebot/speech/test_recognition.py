@@ -18,7 +18,7 @@ async def _stream(recognizer: StreamingRecognizer, pcm: bytes) -> str:
     for frame in split_frames(pcm + b"\0" * 4000):
         recognizer.feed(frame)
         await asyncio.sleep(0)
-    return await recognizer.finish()
+    return await recognizer.end_turn()
 
 
 async def test_free_decoding_streams_partials_and_a_final_text(
@@ -40,8 +40,21 @@ async def test_grammar_recognises_the_word_said(engines: SpeechEngines, korean: 
     assert await _stream(recognizer, await korean.synthesize(word)) == word
 
 
-async def test_a_recogniser_serves_turn_after_turn(engines: SpeechEngines,
-                                                  korean: EspeakSynthesizer) -> None:
+async def test_turns_queue_behind_each_other_and_grammar_changes_between_them(
+        engines: SpeechEngines, korean: EspeakSynthesizer) -> None:
     recognizer = StreamingRecognizer(engines.asr_model, grammar=YES_NO)
-    assert await _stream(recognizer, await korean.synthesize(YES)) == YES
-    assert await _stream(recognizer, await korean.synthesize(NO)) == NO
+    yes, no = await korean.synthesize(YES), await korean.synthesize(NO)
+    turns = []
+    # Three turns fed without waiting for any text; the grammar change asked during the second
+    # turn applies from the third on.
+    for pcm in (yes, no, no):
+        for frame in split_frames(pcm + b"\0" * 4000):
+            recognizer.feed(frame)
+        turns.append(recognizer.end_turn())
+        if len(turns) == 1:
+            recognizer.feed(b"\0" * 320)
+            recognizer.set_grammar([YES])
+    first, second, third = [await turn for turn in turns]
+    assert (first, second) == (YES, NO)
+    # The third "no" could only be decoded with the one word the grammar now allows.
+    assert third and set(third.split()) == {YES}
