@@ -55,7 +55,11 @@ class Turn:
 
     text: str
     speech_ended_at: float
-    # When the reply's first frame went to the sink (None if it never did).
+    # When the pause was judged the end of the turn, the recogniser gave its text, the
+    # conversation its reply, and the reply's first frame went to the sink (None: not yet).
+    ended_at: float | None = None
+    text_at: float | None = None
+    reply_at: float | None = None
     first_audio_at: float | None = None
 
     @property
@@ -148,15 +152,18 @@ class AudioSession:
                     self._answer_turn(heard.speech_ended_at, self._recognizer.end_turn())
 
     def _answer_turn(self, speech_ended_at: float, text: asyncio.Future[str]) -> None:
-        turn = Turn("", speech_ended_at)
+        turn = Turn("", speech_ended_at, ended_at=self._loop.time())
 
         async def hear() -> BotReply | None:
             turn.text = await text
+            turn.text_at = self._loop.time()
             if not turn.text:
                 # Noise or a cough: nothing to answer, and a reply still playing goes on.
                 return None
             self.turns.append(turn)
-            return await self._ask(partial(self._conversation.hear, turn.text))
+            reply = await self._ask(partial(self._conversation.hear, turn.text))
+            turn.reply_at = self._loop.time()
+            return reply
 
         self._answer(hear, turn)
 
