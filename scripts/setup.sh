@@ -25,6 +25,7 @@ find_python() {
 APT_PACKAGES=(
     espeak-ng
     unzip
+    curl
 )
 
 setup_apt() {
