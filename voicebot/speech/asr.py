@@ -90,12 +90,26 @@ class StreamingRecognizer:
     def _wake(self) -> None:
         if self._decoding is None or self._decoding.done():
             self._decoding = asyncio.create_task(self._decode_pending())
+            self._decoding.add_done_callback(self._fail_waiting_turns)
+
+    def _fail_waiting_turns(self, decoding: asyncio.Task[None]) -> None:
+        """A decoder failure fails the texts waited for, instead of leaving them unanswered."""
+        if decoding.cancelled() or decoding.exception() is None:
+            return
+        for item in self._pending:
+            if isinstance(item, _TurnEnd) and not item.text.done():
+                item.text.set_exception(decoding.exception())  # type: ignore[arg-type]
+        self._pending.clear()
 
     async def _decode_pending(self) -> None:
         while self._pending:
             item = self._pending.pop(0)
             if isinstance(item, _TurnEnd):
-                await self._finish_turn(item.text)
+                try:
+                    await self._finish_turn(item.text)
+                except Exception as error:
+                    item.text.set_exception(error)
+                    raise
                 continue
             if isinstance(item, _Grammar):
                 self._next_grammar = item.phrases

@@ -90,7 +90,8 @@ class AudioSession:
         self._inbound: list[StampedFrame] = []
         self._listening: asyncio.Task[None] | None = None
         self._speaking: asyncio.Task[None] | None = None
-        self._answering: asyncio.Task[None] | None = None
+        # Conversation steps in order: each waits for the one before (the last is the newest).
+        self._steps: list[asyncio.Task[None]] = []
         self._bot_hung_up = asyncio.Event()
         self._failure: BaseException | None = None
         self.turns: list[Turn] = []
@@ -115,13 +116,11 @@ class AudioSession:
                 receiving.result()
                 await self._stop_speaking()
         finally:
-            for task in (receiving, bot_hung_up, self._listening, self._answering,
-                         self._speaking):
-                if task is not None and not task.done():
-                    task.cancel()
-            await asyncio.gather(*(task for task in (receiving, bot_hung_up, self._listening,
-                                                     self._answering, self._speaking)
-                                   if task is not None), return_exceptions=True)
+            tasks = [task for task in (receiving, bot_hung_up, self._listening, self._speaking,
+                                       *self._steps) if task is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         return self._conversation.outcome(hung_up_by_debtor=debtor_hung_up)
 
     async def _receive(self, inbound: AsyncIterable[Inbound]) -> None:
@@ -135,6 +134,7 @@ class AudioSession:
             self._inbound.append(StampedFrame(event, self._loop.time()))
             if self._listening is None or self._listening.done():
                 self._listening = asyncio.create_task(self._listen())
+                self._listening.add_done_callback(self._note_failure)
 
     async def _listen(self) -> None:
         # Frames arriving while a batch is analysed wait and form the next batch.
@@ -179,7 +179,7 @@ class AudioSession:
                 turn: Turn | None = None) -> None:
         """Runs one conversation step (open, a turn, a key) and speaks its reply, if any; steps
         run in the order they came."""
-        previous = self._answering
+        previous = self._steps[-1] if self._steps else None
 
         async def answer() -> None:
             if previous is not None:
@@ -189,9 +189,15 @@ class AudioSession:
                 # The dialogue may expect something else now that it has answered.
                 self._recognizer.set_grammar(self._grammar())
                 self._speaking = asyncio.create_task(self._speak(reply, turn))
+                self._speaking.add_done_callback(self._note_failure)
 
-        self._answering = asyncio.create_task(answer())
-        self._answering.add_done_callback(self._note_failure)
+        task = asyncio.create_task(answer())
+        self._steps.append(task)
+        task.add_done_callback(self._step_done)
+
+    def _step_done(self, task: asyncio.Task[None]) -> None:
+        self._steps.remove(task)
+        self._note_failure(task)
 
     async def _ask(self, call: Callable[[datetime], Awaitable[BotReply]]) -> BotReply:
         """Stops a reply still playing, so that its heard share reaches the conversation before

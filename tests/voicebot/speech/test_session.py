@@ -2,12 +2,17 @@
 out, with turn-taking, barge-in, key presses and both sides hanging up."""
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
+
 from tests.voicebot.speech.conftest import YES, YES_NO
 from tests.voicebot.speech.line import Debtor, RecordingSink, rms_dbfs
 from tests.voicebot.speech.scripted import GOODBYE, KEY_REPLY, ScriptedConversation
 from voicebot.speech.audio import frame_count
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.espeak_voice import EspeakSynthesizer
+from voicebot.conversation import BotReply
 from voicebot.speech.session import AudioSession
 
 
@@ -96,3 +101,15 @@ async def test_a_key_press_interrupts_and_is_a_turn(engines: SpeechEngines) -> N
     assert greeting_share < 1 and key_reply_share == 1.0
     assert len(sink.frames) < (await _rendered_frames(engines, conversation.greeting)
                                + await _rendered_frames(engines, KEY_REPLY))
+
+
+async def test_a_failing_conversation_ends_the_session_with_its_error(
+        engines: SpeechEngines) -> None:
+    class Broken(ScriptedConversation):
+        async def open(self, now: datetime) -> BotReply:
+            raise RuntimeError("the dialogue is broken")
+
+    sink = RecordingSink()
+    with pytest.raises(RuntimeError, match="the dialogue is broken"):
+        await AudioSession(engines, Broken(), sink).run(Debtor().wait(0.2).line(sink))
+    assert sink.frames == []
