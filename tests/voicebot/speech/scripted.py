@@ -12,8 +12,9 @@ KEY_REPLY = "Вы нажали клавишу. До свидания."
 
 
 class ScriptedConversation:
-    def __init__(self, greeting: str = GREETING) -> None:
+    def __init__(self, greeting: str = GREETING, goodbye: str = GOODBYE) -> None:
         self.greeting = greeting
+        self.goodbye = goodbye
         self.heard_texts: list[str] = []
         self.keys: list[str] = []
         self.shares: list[float] = []
@@ -30,7 +31,7 @@ class ScriptedConversation:
     async def hear(self, text: str, now: datetime) -> BotReply:
         self.heard_texts.append(text)
         self._transcript.append(TranscriptTurn(speaker="debtor", text=text))
-        return self._say(BotReply(GOODBYE, hang_up=True))
+        return self._say(BotReply(self.goodbye, hang_up=True))
 
     def heard(self, share: float) -> None:
         self.shares.append(share)

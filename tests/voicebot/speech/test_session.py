@@ -14,6 +14,7 @@ from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.espeak_voice import EspeakSynthesizer
 from voicebot.conversation import BotReply
 from voicebot.speech.session import AudioSession
+from voicebot.speech.settings import SpeechSettings
 
 
 def _spoken_seconds(sink: RecordingSink) -> float:
@@ -46,6 +47,21 @@ async def test_a_call_hears_the_debtor_and_answers(engines: SpeechEngines,
     # The answer started after the debtor's words ended, not before.
     assert turn.response_seconds is not None and turn.response_seconds > 0
     assert turn.first_audio_at > debtor.said_at[0][1]
+
+
+async def test_a_call_speaks_with_piper(korean: EspeakSynthesizer) -> None:
+    # The PyPI voice is American English: it proves the engine, so the bot speaks English here.
+    engines = await SpeechEngines.load(SpeechSettings(tts="piper"))
+    conversation = ScriptedConversation("Hello, this is an automated call. Please say yes or no.",
+                                        "Thank you, goodbye.")
+    sink = RecordingSink()
+    debtor = Debtor().wait_for_bot().say(await korean.synthesize(YES))
+    await AudioSession(engines, conversation, sink, expected_phrases=lambda: YES_NO).run(
+        debtor.line(sink))
+    assert conversation.heard_texts == [YES]
+    assert conversation.shares == [1.0, 1.0]
+    assert engines.phrases.synthesizer.voice.startswith("piper:")
+    assert _spoken_seconds(sink) > 3
 
 
 async def test_free_decoding_in_a_call(engines: SpeechEngines, korean: EspeakSynthesizer) -> None:
