@@ -187,11 +187,10 @@ async def cpu_per_call_second(engines: SpeechEngines, phrases: list[Utterance],
     recognizer = StreamingRecognizer(engines.asr_model, grammar)
     conversation = BenchConversation(english, rng)
     texts = []
-    batch = 5
     started = cpu_seconds()
-    for start in range(0, len(frames), batch):
-        stamped = [StampedFrame(frame, 0.0) for frame in frames[start:start + batch]]
-        for heard in await asyncio.to_thread(listener.listen, stamped):
+    # Frame by frame, each through a worker thread, as a call that keeps up with its line does.
+    for frame in frames:
+        for heard in await asyncio.to_thread(listener.listen, [StampedFrame(frame, 0.0)]):
             if isinstance(heard, SpeechAudio):
                 recognizer.feed(heard.pcm)
             elif isinstance(heard, TurnEnded):
