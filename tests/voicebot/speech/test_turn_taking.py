@@ -1,0 +1,77 @@
+"""Voice activity and end of turn on generated speech: Silero finds the speech between silences;
+Smart Turn tells a finished sentence from one cut off mid-way."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from voicebot.speech.audio import FRAME_SECONDS, pcm_to_float, split_frames
+from voicebot.speech.engines import SpeechEngines
+from voicebot.speech.espeak_voice import EspeakSynthesizer
+from voicebot.speech.listener import (
+    Heard,
+    SpeechAudio,
+    SpeechStarted,
+    StampedFrame,
+    TurnEnded,
+    TurnListener,
+)
+from voicebot.speech.settings import SpeechSettings
+from voicebot.speech.turn import turn_complete_probability
+from voicebot.speech.vad import WINDOW_SECONDS, VoiceActivity, load_vad_model
+
+
+async def test_vad_finds_speech_between_silences() -> None:
+    speech = await EspeakSynthesizer("ru").synthesize("Да, я оплачу долг до пятницы.")
+    second = 16000
+    probabilities = VoiceActivity(load_vad_model(Path(SpeechSettings().vad_model))).push(
+        b"\0" * second + speech + b"\0" * second)
+    voiced = [p >= 0.5 for p in probabilities]
+    lead = int(1.0 / WINDOW_SECONDS)
+    speech_windows = len(speech) // 2 // 256
+    assert not any(voiced[:lead - 1])
+    assert not any(voiced[lead + speech_windows + 8:])
+    # Most of the sentence is speech (espeak's short gaps between words are not).
+    assert sum(voiced[lead:lead + speech_windows]) > 0.6 * speech_windows
+
+
+async def test_vad_ignores_line_noise() -> None:
+    rng = np.random.default_rng(5)
+    noise = (rng.normal(0, 300, 8000 * 3)).astype("<i2").tobytes()
+    probabilities = VoiceActivity(load_vad_model(Path(SpeechSettings().vad_model))).push(noise)
+    assert max(probabilities) < 0.5
+
+
+async def test_smart_turn_tells_finished_from_cut_off(engines: SpeechEngines) -> None:
+    assert engines.turn_model is not None
+    voice = EspeakSynthesizer("ru")
+    finished = await voice.synthesize("Да, я оплачу долг до пятницы.")
+    cut_off = await voice.synthesize("Я оплачу, но")
+    assert turn_complete_probability(engines.turn_model, pcm_to_float(finished)) > 0.5
+    assert turn_complete_probability(engines.turn_model, pcm_to_float(cut_off)) < 0.5
+
+
+async def _heard(settings: SpeechSettings, engines: SpeechEngines, pcm: bytes) -> list[Heard]:
+    listener = TurnListener(settings, engines.vad_model,
+                            engines.turn_model if settings.end_of_turn == "smart_turn" else None)
+    frames = [StampedFrame(frame, index * FRAME_SECONDS)
+              for index, frame in enumerate(split_frames(pcm))]
+    return listener.listen(frames)
+
+
+async def test_a_turn_starts_with_speech_and_ends_after_the_pause(engines: SpeechEngines) -> None:
+    speech = await EspeakSynthesizer("ru").synthesize("Да, я оплачу долг до пятницы.")
+    silence = b"\0" * 16000 * 2
+    for settings in (SpeechSettings(), SpeechSettings(end_of_turn="silence")):
+        heard = await _heard(settings, engines, silence + speech + silence)
+        starts = [h for h in heard if isinstance(h, SpeechStarted)]
+        ends = [h for h in heard if isinstance(h, TurnEnded)]
+        assert len(starts) == len(ends) == 1
+        # Speech starts once it has lasted speech_start_ms, a little after 2 s of silence.
+        assert 2.0 < starts[0].at < 2.5
+        spoken_until = 2.0 + len(speech) / 16000
+        assert spoken_until - 0.5 < ends[0].speech_ended_at < spoken_until + 0.1
+        # Only the turn (with its pre-roll) reached the recogniser, not the silences.
+        audio = sum(1 for h in heard if isinstance(h, SpeechAudio)) * FRAME_SECONDS
+        assert len(speech) / 16000 - 0.5 < audio < len(speech) / 16000 + 1.5
