@@ -5,7 +5,8 @@
 """Whisper-style log-mel features, the input of Smart Turn v3, in numpy alone.
 
 Taken from pipecat-ai (which vendored it from transformers) because set-up extracts only the ONNX
-files from that wheel, not the package (see scripts/setup.sh).
+files from that wheel, not the package (see scripts/setup.sh): importing ``pipecat`` replaces
+``asyncio.wait_for`` process-wide on Python 3.11 and needs dependencies the bot never uses.
 """
 from __future__ import annotations
 
