@@ -1,4 +1,5 @@
-"""``vozvrat cases open``: the daily case run — close paid cases, judge promises, resume, advance, open."""
+"""``vozvrat cases open``: the daily case run — close paid cases, judge promises, resume, advance,
+open, then queue the plan's steps that fell due."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +10,7 @@ from campaigns.cases.advance import advance_stages, resolve_promises, resume_sus
 from campaigns.cases.closing import close_paid_cases
 from campaigns.cases.debts import refresh_case_debts
 from campaigns.cases.opening import open_cases
+from campaigns.cases.steps import queue_due_steps
 from models.column_types import utc_now
 from models.db import make_sessionmaker
 
@@ -17,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     cases = subparsers.add_parser("cases", help="debt cases")
     cases_sub = cases.add_subparsers(dest="cases_command", required=True)
     run = cases_sub.add_parser(
-        "open", help="close paid cases, move open ones on and open new cases")
+        "open", help="close paid cases, move open ones on, open new cases and queue due plan steps")
     run.add_argument("--as-of", type=date.fromisoformat, default=None,
                      help="the date to work on, YYYY-MM-DD (default: today); "
                           "stage entries are then stamped at its midnight UTC")
@@ -39,6 +41,7 @@ async def run_open(args: argparse.Namespace) -> int:
             advanced = await advance_stages(session, as_of, now)
             opening = await open_cases(session, as_of, now=now)
             refreshed = await refresh_case_debts(session, as_of)
+            steps = await queue_due_steps(session, as_of, now)
             await session.commit()
     finally:
         await engine.dispose()
@@ -52,4 +55,6 @@ async def run_open(args: argparse.Namespace) -> int:
     print(f"  ниже порога плана: {opening.below_threshold}")
     print(f"  без основного плана для вида должника: {opening.no_plan}")
     print(f"  обновлён долг в открытых делах: {refreshed}")
+    print(f"  поставлено в очередь по шагам плана: {steps.queued}")
+    print(f"  шагов без контакта на их канале: {steps.no_contact}")
     return 0

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.queue.cancelling import cancel_queued_attempts
-from campaigns.cases.history import EventKind, record_event
+from campaigns.cases.history import CHANNEL_TITLES, EventKind, record_event
 from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeReport
 from campaigns.outcomes.rules import (
     NO_ANSWER_KINDS,
@@ -55,9 +55,6 @@ from models.plan import WorkPlan
 from models.ru_format import day, money
 
 log = logging.getLogger(__name__)
-
-CHANNEL_TITLES = {Channel.CALL: "Звонок", Channel.SMS: "SMS", Channel.EMAIL: "Письмо",
-                  Channel.COURIER: "Курьер"}
 
 # A case only moves up this ladder through outcomes: a promise heard from a debtor whose case is
 # with a lawyer does not take it back from the lawyer. Closed cases are never touched.

@@ -21,7 +21,8 @@ class StepConditions(_Strict):
 
 
 class Step(_Strict):
-    code: str
+    # Short: it goes into the idempotency keys of the attempts it queues.
+    code: str = Field(min_length=1, max_length=32)
     channel: Channel
     template: str
     # Days after the case entered the stage.

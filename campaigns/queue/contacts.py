@@ -1,8 +1,8 @@
-"""Whom a wave contacts for a case, and at which phone or address.
+"""Whom an attempt contacts for a case, and at which phone or address.
 
 A case's account may have several adult owners, each liable for the debt. They are ranked by
 share (the largest first; ties by person, so the choice is the same on every engine) and the
-first one reachable on the wave's channel is contacted — a co-owner without a phone does not
+first one reachable on the channel is contacted — a co-owner without a phone does not
 make the case unreachable. A minor's share is owed by the parents, reached as owners of their
 own. Only numbers and addresses still valid and channels not refused are used.
 """

@@ -1,0 +1,125 @@
+"""The plan's steps put into the queue by the daily run when they fall due.
+
+A step is queued once per stay of a case in its stage: a case has had a step once an attempt
+with the step's code was created since the case entered the stage (by the daily run or a wave
+carrying out that step), so running the daily run again queues nothing twice.
+
+When a step falls due: on day ``step.day`` of the stage, or later while its conditions do not
+hold (a recent contact, a debt below the step's minimum) or the case is paused — but only until
+a later step on the same channel falls due, which then replaces it. A case resuming on day 12 of
+the robot calls gets the day-9 call, not the three calls it missed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from campaigns.cases.history import CHANNEL_TITLES, EventKind, record_events
+from campaigns.plans.loader import plan_definition
+from campaigns.plans.schema import Stage, Step, StepConditions
+from campaigns.queue.enqueue import AttemptKind, queue_attempts
+from models.case import Case
+from models.enums import CaseStatus
+from models.outreach import Attempt
+from models.plan import WorkPlan
+
+
+# Bound parameters per IN list (SQLite allows 32 766 per statement).
+_KEYS_PER_QUERY = 5_000
+
+
+@dataclass
+class StepsReport:
+    queued: int = 0
+    # Due steps not queued because the case has no usable contact on the step's channel.
+    no_contact: int = 0
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), timezone.utc)
+
+
+def condition_filters(conditions: StepConditions, as_of: date) -> list[ColumnElement[bool]]:
+    """A step's conditions over the case's debt snapshot and its last contact, in SQL."""
+    filters: list[ColumnElement[bool]] = []
+    if conditions.min_debt is not None:
+        filters.append(Case.current_debt >= conditions.min_debt)
+    if conditions.no_contact_days is not None:
+        # At least N whole days since the last contact: contacted on day 1, due again on day 1 + N.
+        since = _midnight(as_of - timedelta(days=conditions.no_contact_days - 1))
+        filters.append(or_(Case.last_contact_at.is_(None), Case.last_contact_at < since))
+    return filters
+
+
+def _not_yet_queued(step: Step) -> ColumnElement[bool]:
+    return ~exists().where(Attempt.case_id == Case.id, Attempt.step_code == step.code,
+                           Attempt.created_at >= Case.stage_entered_at)
+
+
+def _due(stage: Stage, step: Step, as_of: date) -> list[ColumnElement[bool]]:
+    # Day d of the stage or later: entered on or before as_of - d.
+    filters = [Case.stage_entered_at < _midnight(as_of - timedelta(days=step.day - 1))]
+    later = [s.day for s in stage.steps if s.channel == step.channel and s.day > step.day]
+    if later:
+        filters.append(Case.stage_entered_at >= _midnight(as_of - timedelta(days=min(later) - 1)))
+    return filters
+
+
+def _step_key(case_id: int, entered: datetime, step: Step) -> str:
+    # The stage entry is in the key: a case that enters the stage again gets the step again.
+    return f"p{case_id}-{entered:%y%m%d%H%M%S}-{step.code}"
+
+
+async def queue_due_steps(session: AsyncSession, as_of: date, now: datetime) -> StepsReport:
+    """Queue every step that has fallen due for an active case; commits after every step.
+
+    Run after the debt snapshot is refreshed (the ``min_debt`` condition reads it) and after
+    stages advance and cases open, so a case gets its new stage's day-0 steps the same day.
+    """
+    report = StepsReport()
+    plan_ids = select(Case.plan_id).where(Case.status == CaseStatus.ACTIVE.value).distinct()
+    plans = list(await session.scalars(select(WorkPlan).where(WorkPlan.id.in_(plan_ids))
+                                       .order_by(WorkPlan.id)))
+    for plan_id, definition in [(row.id, plan_definition(row)) for row in plans]:
+        for stage in definition.stages:
+            for step in stage.steps:
+                cases = (await session.execute(
+                    select(Case.id, Case.stage_entered_at)
+                    .where(Case.plan_id == plan_id, Case.stage == stage.code,
+                           Case.status == CaseStatus.ACTIVE.value,
+                           *_due(stage, step, as_of), *condition_filters(step.conditions, as_of),
+                           _not_yet_queued(step))
+                    .order_by(Case.id))).all()
+                keys = {case_id: _step_key(case_id, entered, step) for case_id, entered in cases}
+                # A run replayed for an earlier hour than a stage entry would miss it above.
+                keys = await _without_existing(session, keys)
+                if not keys:
+                    continue
+                queued = await queue_attempts(
+                    session, list(keys), AttemptKind(step.channel, step.template, step.code),
+                    key=keys.__getitem__, start=now, now=now)
+                await record_events(session, EventKind.ATTEMPT_QUEUED, [
+                    (case_id, _queued_message(stage, step), {"step": step.code, "stage": stage.code,
+                                                             "channel": step.channel.value})
+                    for case_id in queued.case_ids], at=now)
+                report.queued += len(queued.case_ids)
+                report.no_contact += queued.no_contact
+                await session.commit()
+    return report
+
+
+async def _without_existing(session: AsyncSession, keys: dict[int, str]) -> dict[int, str]:
+    existing: set[str] = set()
+    values = list(keys.values())
+    for offset in range(0, len(values), _KEYS_PER_QUERY):
+        existing.update(await session.scalars(select(Attempt.idempotency_key).where(
+            Attempt.idempotency_key.in_(values[offset:offset + _KEYS_PER_QUERY]))))
+    return {case_id: key for case_id, key in keys.items() if key not in existing}
+
+
+def _queued_message(stage: Stage, step: Step) -> str:
+    return (f"Шаг «{step.code}» этапа «{stage.name}»: {CHANNEL_TITLES[step.channel]}, "
+            f"шаблон «{step.template}» — в очереди")
