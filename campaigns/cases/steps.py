@@ -1,8 +1,10 @@
-"""The plan's steps put into the queue by the daily run when they fall due.
+"""The plan's steps put into the queue: by the daily run when they fall due, and at once when an
+outcome says the channel in use does not reach the debtor (the next channel).
 
 A step is queued once per stay of a case in its stage: a case has had a step once an attempt
-with the step's code was created since the case entered the stage (by the daily run or a wave
-carrying out that step), so running the daily run again queues nothing twice.
+with the step's code was created since the case entered the stage (by the daily run, a wave
+carrying out that step, or a move to the next channel), so running the daily run again queues
+nothing twice.
 
 When a step falls due: on day ``step.day`` of the stage, or later while its conditions do not
 hold (a recent contact, a debt below the step's minimum) or the case is paused — but only until
@@ -22,7 +24,7 @@ from campaigns.plans.loader import plan_definition
 from campaigns.plans.schema import Stage, Step, StepConditions
 from campaigns.queue.enqueue import AttemptKind, queue_attempts
 from models.case import Case
-from models.enums import CaseStatus
+from models.enums import CaseStatus, Channel
 from models.outreach import Attempt
 from models.plan import WorkPlan
 
@@ -36,6 +38,14 @@ class StepsReport:
     queued: int = 0
     # Due steps not queued because the case has no usable contact on the step's channel.
     no_contact: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """The step queued on the next channel, or why none was."""
+
+    step: Step | None
+    why_not: str = ""
 
 
 def _midnight(day: date) -> datetime:
@@ -123,3 +133,41 @@ async def _without_existing(session: AsyncSession, keys: dict[int, str]) -> dict
 def _queued_message(stage: Stage, step: Step) -> str:
     return (f"Шаг «{step.code}» этапа «{stage.name}»: {CHANNEL_TITLES[step.channel]}, "
             f"шаблон «{step.template}» — в очереди")
+
+
+async def queue_next_channel(
+    session: AsyncSession, case: Case, attempt: Attempt, as_of: date, now: datetime
+) -> NextStep:
+    """Queue the case's next channel after ``attempt``'s, as its stage's steps list them.
+
+    The stage's channels in the order its steps first use them, starting after the attempt's
+    channel and wrapping round; the first one that reaches the debtor gets its first step not
+    yet queued in this stage (or, if all were, its last step again), if the step's conditions
+    hold. The caller holds the case's lock and commits.
+    """
+    if case.status != CaseStatus.ACTIVE.value:
+        return NextStep(None, f"case is {case.status}")
+    definition = plan_definition(await session.get_one(WorkPlan, case.plan_id))
+    stage = definition.stage(case.stage)
+    channels = list(dict.fromkeys(step.channel for step in stage.steps))
+    current = Channel(attempt.channel)
+    if current in channels:
+        at = channels.index(current)
+        channels = channels[at + 1:] + channels[:at]
+    if not channels:
+        return NextStep(None, f"stage {stage.code} has no other channel")
+    done = set(await session.scalars(select(Attempt.step_code).where(
+        Attempt.case_id == case.id, Attempt.created_at >= case.stage_entered_at)))
+    for channel in channels:
+        steps = [step for step in stage.steps if step.channel == channel]
+        step = next((s for s in steps if s.code not in done), steps[-1])
+        holds = await session.scalar(select(Case.id).where(
+            Case.id == case.id, *condition_filters(step.conditions, as_of)))
+        if holds is None:
+            continue
+        queued = await queue_attempts(
+            session, [case.id], AttemptKind(channel, step.template, step.code),
+            key=lambda _: f"a{attempt.id}-next", start=now, now=now)
+        if queued.case_ids:
+            return NextStep(step)
+    return NextStep(None, f"no other channel of stage {stage.code} reaches the debtor now")
