@@ -22,15 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from campaigns.cases.history import CHANNEL_TITLES, EventKind, record_events
 from campaigns.plans.loader import plan_definition
 from campaigns.plans.schema import Stage, Step, StepConditions
-from campaigns.queue.enqueue import AttemptKind, queue_attempts
+from campaigns.queue.enqueue import AttemptKey, AttemptKind, queue_attempts
 from models.case import Case
 from models.enums import CaseStatus, Channel
 from models.outreach import Attempt
 from models.plan import WorkPlan
-
-
-# Bound parameters per IN list (SQLite allows 32 766 per statement).
-_KEYS_PER_QUERY = 5_000
 
 
 @dataclass
@@ -78,9 +74,10 @@ def _due(stage: Stage, step: Step, as_of: date) -> list[ColumnElement[bool]]:
     return filters
 
 
-def _step_key(case_id: int, entered: datetime, step: Step) -> str:
-    # The stage entry is in the key: a case that enters the stage again gets the step again.
-    return f"p{case_id}-{entered:%y%m%d%H%M%S}-{step.code}"
+def _step_key(step: Step, as_of: date) -> AttemptKey:
+    # The day is in the key, so a case that enters the stage again later gets the step again, and
+    # the key alone says whether a run replayed the same day already queued it.
+    return AttemptKey("p", f"-{as_of:%y%m%d}-{step.code}")
 
 
 async def queue_due_steps(session: AsyncSession, as_of: date, now: datetime) -> StepsReport:
@@ -96,38 +93,23 @@ async def queue_due_steps(session: AsyncSession, as_of: date, now: datetime) -> 
     for plan_id, definition in [(row.id, plan_definition(row)) for row in plans]:
         for stage in definition.stages:
             for step in stage.steps:
-                cases = (await session.execute(
-                    select(Case.id, Case.stage_entered_at)
-                    .where(Case.plan_id == plan_id, Case.stage == stage.code,
-                           Case.status == CaseStatus.ACTIVE.value,
-                           *_due(stage, step, as_of), *condition_filters(step.conditions, as_of),
-                           _not_yet_queued(step))
-                    .order_by(Case.id))).all()
-                keys = {case_id: _step_key(case_id, entered, step) for case_id, entered in cases}
-                # A run replayed for an earlier hour than a stage entry would miss it above.
-                keys = await _without_existing(session, keys)
-                if not keys:
-                    continue
+                key = _step_key(step, as_of)
+                due = select(Case.id).where(
+                    Case.plan_id == plan_id, Case.stage == stage.code,
+                    Case.status == CaseStatus.ACTIVE.value, *_due(stage, step, as_of),
+                    *condition_filters(step.conditions, as_of), _not_yet_queued(step),
+                    ~exists().where(Attempt.idempotency_key == key.sql(Case.id)))
                 queued = await queue_attempts(
-                    session, list(keys), AttemptKind(step.channel, step.template, step.code),
-                    key=keys.__getitem__, start=now, now=now)
+                    session, due, AttemptKind(step.channel, step.template, step.code),
+                    key=key, start=now, now=now, with_case_ids=True)
                 await record_events(session, EventKind.ATTEMPT_QUEUED, [
                     (case_id, _queued_message(stage, step), {"step": step.code, "stage": stage.code,
                                                              "channel": step.channel.value})
                     for case_id in queued.case_ids], at=now)
-                report.queued += len(queued.case_ids)
+                report.queued += queued.attempts
                 report.no_contact += queued.no_contact
                 await session.commit()
     return report
-
-
-async def _without_existing(session: AsyncSession, keys: dict[int, str]) -> dict[int, str]:
-    existing: set[str] = set()
-    values = list(keys.values())
-    for offset in range(0, len(values), _KEYS_PER_QUERY):
-        existing.update(await session.scalars(select(Attempt.idempotency_key).where(
-            Attempt.idempotency_key.in_(values[offset:offset + _KEYS_PER_QUERY]))))
-    return {case_id: key for case_id, key in keys.items() if key not in existing}
 
 
 def _queued_message(stage: Stage, step: Step) -> str:
@@ -161,13 +143,11 @@ async def queue_next_channel(
     for channel in channels:
         steps = [step for step in stage.steps if step.channel == channel]
         step = next((s for s in steps if s.code not in done), steps[-1])
-        holds = await session.scalar(select(Case.id).where(
-            Case.id == case.id, *condition_filters(step.conditions, as_of)))
-        if holds is None:
-            continue
         queued = await queue_attempts(
-            session, [case.id], AttemptKind(channel, step.template, step.code),
-            key=lambda _: f"a{attempt.id}-next", start=now, now=now)
-        if queued.case_ids:
+            session, select(Case.id).where(Case.id == case.id,
+                                           *condition_filters(step.conditions, as_of)),
+            AttemptKind(channel, step.template, step.code), key=AttemptKey("n", f"-a{attempt.id}"),
+            start=now, now=now)
+        if queued.attempts:
             return NextStep(step)
     return NextStep(None, f"no other channel of stage {stage.code} reaches the debtor now")

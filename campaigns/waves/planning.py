@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import BigInteger, ColumnElement, cast, exists, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaigns.queue.enqueue import CHUNK_SIZE, AttemptKind, queue_attempts
+from campaigns.queue.enqueue import AttemptKey, AttemptKind, queue_attempts
 from campaigns.waves.segment import Segment, segment_cases
 from models.column_types import utc_now
 from models.enums import Channel, WaveStatus
@@ -70,13 +70,13 @@ async def create_wave(session: AsyncSession, spec: WaveSpec) -> Wave:
     return wave
 
 
-async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None = None,
-                      chunk_size: int = CHUNK_SIZE) -> MaterialiseReport:
+async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None = None
+                      ) -> MaterialiseReport:
     """Select the segment, split off the holdout, and queue one attempt per contact member.
 
-    Members are written by one INSERT … SELECT (a million cases never pass through Python);
-    attempts are spaced ``60 / per_minute`` seconds apart from the window start (or from now,
-    if the window is already open), which is the wave's pace.
+    Members and attempts are each written by one INSERT … SELECT (a million cases never pass
+    through Python); attempts are spaced ``60 / per_minute`` seconds apart from the window start
+    (or from now, if the window is already open), which is the wave's pace.
     """
     moment = now or utc_now()
     report = MaterialiseReport()
@@ -89,18 +89,16 @@ async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None
             .where(~exists().where(WaveMember.wave_id == wave.id, WaveMember.case_id == segment.c.id))))
     report.members = added.rowcount
     report.holdout = await _held_out(session, wave) - holdout_before
-    contact_ids = list((await session.execute(
-        select(WaveMember.case_id)
-        .where(WaveMember.wave_id == wave.id, WaveMember.holdout.is_(False),
-               ~exists().where(Attempt.wave_id == wave.id, Attempt.case_id == WaveMember.case_id))
-        .order_by(WaveMember.case_id))).scalars())
+    contact_members = select(WaveMember.case_id).where(
+        WaveMember.wave_id == wave.id, WaveMember.holdout.is_(False),
+        ~exists().where(Attempt.wave_id == wave.id, Attempt.case_id == WaveMember.case_id))
     queued = await queue_attempts(
-        session, contact_ids,
+        session, contact_members,
         AttemptKind(Channel(wave.channel), wave.template, wave.step_code, wave.id),
-        key=lambda case_id: f"w{wave.id}-c{case_id}", start=max(wave.window_start, moment),
+        key=AttemptKey(f"w{wave.id}-c"), start=max(wave.window_start, moment),
         gap=timedelta(seconds=60 / wave.per_minute), first_slot=await _attempts_so_far(session, wave),
-        now=moment, chunk_size=chunk_size)
-    report.attempts = len(queued.case_ids)
+        now=moment)
+    report.attempts = queued.attempts
     report.no_contact = queued.no_contact
     if wave.status == WaveStatus.SCHEDULED.value:
         wave.status = WaveStatus.RUNNING.value

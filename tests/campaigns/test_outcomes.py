@@ -457,7 +457,7 @@ async def _next_attempt(sessionmaker: Sessions, after_id: int) -> tuple[str, str
     async with sessionmaker() as session:
         row = (await session.execute(
             select(Attempt.channel, Attempt.address, Attempt.template, Attempt.step_code,
-                   Attempt.status).where(Attempt.idempotency_key == f"a{after_id}-next"))).one()
+                   Attempt.status).where(Attempt.idempotency_key.endswith(f"-a{after_id}")))).one()
     return tuple(row)  # type: ignore[return-value]
 
 

@@ -58,7 +58,7 @@ async def test_each_step_is_queued_once_on_its_day(sessionmaker: Sessions) -> No
     assert (first.channel, first.address, first.template, first.status, first.wave_id) == (
         "call", "+79107001000", "debt_call", "queued", None)
     assert first.not_before == datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
-    assert first.idempotency_key == f"p{case_id}-260302090000-call-1"
+    assert first.idempotency_key == f"p{case_id}-260302-call-1"
     assert (event.kind, event.message) == (
         "attempt_queued", "Шаг «call-1» этапа «Звонки робота»: Звонок, шаблон «debt_call» — в очереди")
     assert (await _run(sessionmaker, 4)).queued == 1

@@ -144,3 +144,17 @@ async def test_a_co_owner_with_a_phone_is_called_when_the_larger_owner_has_none(
             select(Attempt.person_id, Attempt.address).where(Attempt.wave_id == wave_id))).all()
     # The 2/3 owner ranks first but has no phone; the minor is never called.
     assert reached == (first.person_id, "+79200000000")
+
+
+async def test_an_uneven_pace_is_kept_to_the_microsecond(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    await _debtors(sessionmaker, 4)
+    wave_id = await _wave(sessionmaker, Segment(), per_minute=7)
+    async with sessionmaker() as session:
+        due = (await session.execute(select(Attempt.not_before).where(Attempt.wave_id == wave_id)
+                                     .order_by(Attempt.case_id))).scalars().all()
+    # 60 / 7 s is 8.571429 s to the microsecond; the n-th attempt is due n such gaps in.
+    assert due == [T0 + timedelta(microseconds=8_571_429) * n for n in range(4)]
+    # Claims compare these instants with their own: on SQLite, as text in the same format.
+    taken = await claim(sessionmaker, "w", ["call"], pre_contact_check, limit=4,
+                        now=T0 + timedelta(microseconds=8_571_429))
+    assert len(taken) == 2
