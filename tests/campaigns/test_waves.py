@@ -59,6 +59,18 @@ async def test_segment_holdout_and_pace(sessionmaker: async_sessionmaker[AsyncSe
     async with sessionmaker() as session, session.begin():
         again = await materialise(session, await session.get_one(Wave, wave_id), now=T0)
     assert (again.members, again.holdout, again.attempts) == (0, 0, 0)
+    # A case that entered the segment meanwhile is added on the next run, paced after the rest.
+    async with sessionmaker() as session, session.begin():
+        _, late = await debtor_case(session, "6000", phone="+79209999999", owes=Decimal("20000"))
+        late.current_debt, late.days_overdue, late.debt_as_of = Decimal("20000"), 385, T0.date()
+        late_id = late.id
+    async with sessionmaker() as session, session.begin():
+        again = await materialise(session, await session.get_one(Wave, wave_id), now=T0)
+        due = await session.scalar(select(Attempt.not_before).where(Attempt.case_id == late_id))
+    late_held = in_holdout(wave_id, late_id, 0.25)
+    assert (again.members, again.holdout, again.attempts) == (1, int(late_held), int(not late_held))
+    if not late_held:
+        assert due == T0 + timedelta(seconds=2) * len(attempts)
 
 
 async def test_no_contact_for_refused_or_invalid_numbers(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
