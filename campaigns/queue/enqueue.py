@@ -69,9 +69,6 @@ class AttemptKey:
     def sql(self, case_id: ColumnElement[int]) -> ColumnElement[str]:
         return literal(self.prefix) + cast(case_id, String) + literal(self.suffix)
 
-    def __call__(self, case_id: int) -> str:
-        return f"{self.prefix}{case_id}{self.suffix}"
-
 
 @dataclass
 class Queued:

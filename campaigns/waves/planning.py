@@ -85,8 +85,9 @@ async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None
     holdout_before = await _held_out(session, wave)
     members = select(literal(wave.id), segment.c.id, _holdout_sql(wave, segment.c.id))
     # Only a rerun (a scheduler restarted mid-wave) looks for what is already there. On the first
-    # run the anti-join would probe the very table being filled, and PostgreSQL, planning for an
-    # empty table, rescans it for every row: 44 s of the 94 s at a million debtors.
+    # run the anti-join probes the very table being filled, which PostgreSQL, planning for an
+    # empty table, may scan again per row: at a million debtors the members took 44 s with it
+    # and 19 s without (the same goes for the attempts below).
     if members_before:
         members = members.where(
             ~exists().where(WaveMember.wave_id == wave.id, WaveMember.case_id == segment.c.id))

@@ -11,7 +11,7 @@ from campaigns.queue.precontact import pre_contact_check
 from campaigns.waves.control import change_state, finish_waves, wave_counts
 from campaigns.waves.planning import WaveSpec, create_wave, in_holdout, materialise
 from campaigns.waves.segment import Segment
-from models.entities import Attempt, Case, ContactRefusal, Ownership, Person, PersonPhone, Wave
+from models.entities import Account, Attempt, Case, ContactRefusal, Ownership, Person, PersonPhone, Wave
 from models.enums import Channel
 from tests.campaigns.builders import T0, debtor_case
 
@@ -170,3 +170,28 @@ async def test_an_uneven_pace_is_kept_to_the_microsecond(sessionmaker: async_ses
     taken = await claim(sessionmaker, "w", ["call"], pre_contact_check, limit=4,
                         now=T0 + timedelta(microseconds=8_571_429))
     assert len(taken) == 2
+
+
+async def test_a_courier_goes_to_the_premises_for_the_first_owner_who_accepts_couriers(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    (case_id,) = await _debtors(sessionmaker, 1)
+    async with sessionmaker() as session, session.begin():
+        case = await session.get_one(Case, case_id)
+        account = await session.get_one(Account, case.account_id)
+        account.premises = "12"
+        first = (await session.execute(select(Ownership).where(Ownership.account_id == account.id))).scalar_one()
+        co_owner = Person(code="P-co", last_name="Иванова", first_name="Мария")
+        session.add(co_owner)
+        await session.flush()
+        session.add_all([Ownership(account_id=account.id, person_id=co_owner.id, share_numerator=1,
+                                   share_denominator=3),
+                         ContactRefusal(person_id=first.person_id, channel="courier")])
+    async with sessionmaker() as session, session.begin():
+        wave = await create_wave(session, WaveSpec(
+            name="Уведомления", channel=Channel.COURIER, template="debt_notice", segment=Segment(),
+            window_start=WINDOW[0], window_end=WINDOW[1]))
+        await materialise(session, wave, now=T0)
+        (reached,) = (await session.execute(select(Attempt.person_id, Attempt.address))).all()
+    # The full owner refused couriers; the notice names the co-owner (no phone needed).
+    assert tuple(reached) == (co_owner.id, "Рязанская область, Рязань, ул. Ленина, д. 1, кв. 12")
