@@ -109,7 +109,9 @@ async def plan_wave(url: str) -> dict[str, object]:
         await engine.dispose()
     return {"cases": cases, "members": report.members, "holdout": report.holdout,
             "attempts": report.attempts, "seconds": round(seconds, 2),
-            "baseline_count_seconds": round(baseline, 3)}
+            "baseline_count_seconds": round(baseline, 3),
+            # The machine may be shared: its 1-minute load average just after planning.
+            "load_average": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
 
 
 def claims_per_second(url: str, tmp: Path) -> dict[str, object]:

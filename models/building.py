@@ -1,7 +1,8 @@
 """A building: where accounts are, which time zone its debtors live in, its own due day."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, SmallInteger, String
+from sqlalchemy import ColumnElement, ForeignKey, SmallInteger, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -23,6 +24,12 @@ class Building(Base):
     # Older management contracts set their own payment day (ЖК ст. 155 ч. 1); None = statutory.
     due_day: Mapped[int | None] = mapped_column(SmallInteger)
 
-    @property
+    @hybrid_property
     def address(self) -> str:
         return f"{self.region}, {self.city}, {self.street}, д. {self.house}"
+
+    @address.inplace.expression
+    @classmethod
+    def _address_sql(cls) -> ColumnElement[str]:
+        # The same text in SQL, for courier attempts queued set-based (campaigns.queue.enqueue).
+        return cls.region + ", " + cls.city + ", " + cls.street + ", д. " + cls.house

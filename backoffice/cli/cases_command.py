@@ -1,14 +1,12 @@
-"""``vozvrat cases open``: the daily case run — close paid cases, judge promises, resume, advance, open."""
+"""``vozvrat cases open``: the daily case run — close paid cases, judge promises, resume, advance,
+open, then queue the plan's steps that fell due."""
 from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, time, timezone
 
 from backoffice.cli.common import add_database_option, open_database
-from campaigns.cases.advance import advance_stages, resolve_promises, resume_suspended
-from campaigns.cases.closing import close_paid_cases
-from campaigns.cases.debts import refresh_case_debts
-from campaigns.cases.opening import open_cases
+from campaigns.cases.daily import run_day
 from models.column_types import utc_now
 from models.db import make_sessionmaker
 
@@ -17,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     cases = subparsers.add_parser("cases", help="debt cases")
     cases_sub = cases.add_subparsers(dest="cases_command", required=True)
     run = cases_sub.add_parser(
-        "open", help="close paid cases, move open ones on and open new cases")
+        "open", help="close paid cases, move open ones on, open new cases and queue due plan steps")
     run.add_argument("--as-of", type=date.fromisoformat, default=None,
                      help="the date to work on, YYYY-MM-DD (default: today); "
                           "stage entries are then stamped at its midnight UTC")
@@ -32,24 +30,19 @@ async def run_open(args: argparse.Namespace) -> int:
     engine = await open_database(args)
     try:
         async with make_sessionmaker(engine)() as session:
-            # Paid cases first: nothing below may move or contact a debtor who has paid.
-            closed = await close_paid_cases(session, as_of)
-            verdicts = await resolve_promises(session, as_of)
-            resumed = await resume_suspended(session, as_of)
-            advanced = await advance_stages(session, as_of, now)
-            opening = await open_cases(session, as_of, now=now)
-            refreshed = await refresh_case_debts(session, as_of)
-            await session.commit()
+            day = await run_day(session, as_of, now)
     finally:
         await engine.dispose()
     print(f"Дела на {as_of.strftime('%d.%m.%Y')}:")
-    print(f"  закрыто (долг погашен): {closed}")
-    print(f"  обещаний выполнено: {verdicts.kept}, нарушено: {verdicts.broken}")
-    print(f"  возобновлено после приостановки: {resumed}")
-    print(f"  переведено на следующий этап: {advanced}")
-    print(f"  открыто новых дел: {opening.opened}")
-    print(f"  уже были открыты: {opening.already_open}")
-    print(f"  ниже порога плана: {opening.below_threshold}")
-    print(f"  без основного плана для вида должника: {opening.no_plan}")
-    print(f"  обновлён долг в открытых делах: {refreshed}")
+    print(f"  закрыто (долг погашен): {day.closed}")
+    print(f"  обещаний выполнено: {day.promises.kept}, нарушено: {day.promises.broken}")
+    print(f"  возобновлено после приостановки: {day.resumed}")
+    print(f"  переведено на следующий этап: {day.advanced}")
+    print(f"  открыто новых дел: {day.opening.opened}")
+    print(f"  уже были открыты: {day.opening.already_open}")
+    print(f"  ниже порога плана: {day.opening.below_threshold}")
+    print(f"  без основного плана для вида должника: {day.opening.no_plan}")
+    print(f"  обновлён долг в открытых делах: {day.refreshed}")
+    print(f"  поставлено в очередь по шагам плана: {day.steps.queued}")
+    print(f"  шагов без контакта на их канале: {day.steps.no_contact}")
     return 0

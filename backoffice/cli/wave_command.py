@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -11,11 +11,13 @@ from sqlalchemy import select
 from backoffice.cli.common import add_database_option, open_database
 from campaigns.waves.control import WaveStateError, change_state, wave_counts
 from campaigns.waves.planning import WaveSpec, create_wave
+from campaigns.waves.results import HoldoutComparison, holdout_comparison
 from campaigns.waves.scheduler import tick
 from campaigns.waves.segment import Segment
 from models.db import make_sessionmaker
 from models.enums import Channel
 from models.outreach import Wave
+from models.ru_format import day, money
 
 TICK_SECONDS = 30
 
@@ -43,8 +45,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_database_option(create)
     create.set_defaults(func=_create)
 
-    status = commands.add_parser("status", help="live counts of waves")
+    status = commands.add_parser(
+        "status", help="live counts of waves, and what a wave with a holdout recovered")
     status.add_argument("wave_id", nargs="?", type=int)
+    status.add_argument("--as-of", type=date.fromisoformat, default=None,
+                        help="count payments up to this date, YYYY-MM-DD (default: today)")
     add_database_option(status)
     status.set_defaults(func=_status)
 
@@ -106,9 +111,22 @@ async def _status(args: argparse.Namespace) -> int:
                 print(f"№{wave.id} «{wave.name}» [{wave.status}] {wave.channel}/{wave.template}: "
                       f"в сегменте {counts.members}, контрольная группа {counts.holdout}; "
                       f"попытки — {attempts}; исходы — {outcomes}")
+                if counts.holdout:
+                    _print_comparison(await holdout_comparison(
+                        session, wave, args.as_of or date.today()))
     finally:
         await engine.dispose()
     return 0
+
+
+def _print_comparison(comparison: HoldoutComparison) -> None:
+    print(f"  взыскано с {day(comparison.since)} по {day(comparison.until)}:")
+    for title, group in (("в работе волны", comparison.contacted),
+                         ("контрольная группа", comparison.holdout)):
+        print(f"    {title} — дел: {group.members}, оплачено {money(group.recovered)}, "
+              f"на дело {money(group.per_member)}")
+    print(f"    разница на дело: {money(comparison.difference_per_member)}; "
+          f"сверх контрольной группы: {money(comparison.uplift)}")
 
 
 async def _change(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.queue.cancelling import cancel_queued_attempts
-from campaigns.cases.history import EventKind, record_event
+from campaigns.cases.history import CHANNEL_TITLES, EventKind, record_event
+from campaigns.cases.steps import queue_next_channel
 from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeReport
 from campaigns.outcomes.rules import (
     NO_ANSWER_KINDS,
@@ -56,9 +57,6 @@ from models.ru_format import day, money
 
 log = logging.getLogger(__name__)
 
-CHANNEL_TITLES = {Channel.CALL: "Звонок", Channel.SMS: "SMS", Channel.EMAIL: "Письмо",
-                  Channel.COURIER: "Курьер"}
-
 # A case only moves up this ladder through outcomes: a promise heard from a debtor whose case is
 # with a lawyer does not take it back from the lawyer. Closed cases are never touched.
 _STATUS_RANK = {CaseStatus.ACTIVE: 0, CaseStatus.SUSPENDED: 1, CaseStatus.ESCALATED: 2}
@@ -83,7 +81,7 @@ class OutcomeResult:
 
     @property
     def next_channel(self) -> bool:
-        """The scheduler should move this case on to its next channel."""
+        """The case's next channel was queued (``NextChannel.channel`` says which)."""
         return any(isinstance(action, NextChannel) for action in self.actions)
 
 
@@ -236,10 +234,8 @@ class _Applier:
                 applied = await self._refusal(effect)
             case HoldCalls():
                 applied = self._hold_calls(effect)
-            case NextChannel(reason=reason):
-                self._event(EventKind.OUTCOME, f"перейти к следующему каналу: {reason}",
-                            "next_channel", reason=reason)
-                applied = effect
+            case NextChannel():
+                applied = await self._next_channel(effect)
             case RequestCallback(at=at, reason=reason):
                 when = at.isoformat() if at else None
                 self._event(EventKind.OUTCOME, f"задача менеджеру: {reason}", "callback",
@@ -346,6 +342,18 @@ class _Applier:
                     f"прослушал сообщение до конца: без звонков до {day(effect.until)}",
                     "hold_calls", until=effect.until.isoformat())
         return effect
+
+    async def _next_channel(self, effect: NextChannel) -> Effect | None:
+        found = await queue_next_channel(self.session, self.case, self.attempt, self.today, self.now)
+        if found.step is None:
+            self._skip(effect, found.why_not)
+            return None
+        step = found.step
+        self._event(EventKind.OUTCOME,
+                    f"следующий канал — {CHANNEL_TITLES[step.channel]} (шаг «{step.code}»): "
+                    f"{effect.reason}", "next_channel", reason=effect.reason,
+                    channel=step.channel.value, step=step.code)
+        return dataclasses.replace(effect, channel=step.channel)
 
     async def _cancel(self, effect: CancelQueued) -> Effect | None:
         if effect.same_person and self.attempt.person_id is None:

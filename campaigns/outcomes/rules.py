@@ -119,6 +119,8 @@ class HoldCalls:
 @dataclass(frozen=True, slots=True)
 class NextChannel:
     reason: str
+    # Set when applied: the channel queued next (campaigns.cases.steps.queue_next_channel).
+    channel: Channel | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,6 +207,8 @@ _MESSAGES = {
     "decimal_parsing": "ожидается сумма, например \"1000.00\"",
     "decimal_type": "ожидается сумма, например \"1000.00\"",
     "string_type": "ожидается строка",
+    "string_too_short": "не может быть пустым",
+    "string_too_long": "не длиннее {max_length} символов",
     "bool_parsing": "ожидается true или false",
     "bool_type": "ожидается true или false",
     "enum": "допустимые значения: {expected}",

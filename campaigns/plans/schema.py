@@ -13,15 +13,18 @@ class _Strict(BaseModel):
 
 
 class StepConditions(_Strict):
-    """A step runs only for cases that meet these (all optional)."""
+    """A step runs only for cases that meet these (all optional); a due step waits for them
+    until a later step on its channel falls due (campaigns.cases.steps)."""
 
+    # On the case's debt snapshot (conditional debt).
     min_debt: Decimal | None = None
-    # Skip the step if the debtor was contacted on any channel in the last N days.
+    # Wait until N whole days have passed since the debtor was last contacted on any channel.
     no_contact_days: int | None = Field(default=None, ge=1)
 
 
 class Step(_Strict):
-    code: str
+    # Short: it goes into the idempotency keys of the attempts it queues.
+    code: str = Field(min_length=1, max_length=32)
     channel: Channel
     template: str
     # Days after the case entered the stage.

@@ -233,8 +233,15 @@ def test_cli_runs_the_day_and_prints_russian_counts(
         "  уже были открыты: 0\n"
         "  ниже порога плана: 2\n"
         "  без основного плана для вида должника: 0\n"
-        "  обновлён долг в открытых делах: 1\n")
+        "  обновлён долг в открытых делах: 1\n"
+        "  поставлено в очередь по шагам плана: 1\n"
+        "  шагов без контакта на их канале: 0\n")
+    # The day's steps are queued once, however often the day is run.
+    assert cli.main(["cases", "open", "--as-of", "2026-05-01", *url]) == 0
+    assert "  поставлено в очередь по шагам плана: 0\n" in capsys.readouterr().out
     assert cli.main(["cases", "open", "--as-of", "2026-05-11", *url]) == 0
     out = capsys.readouterr().out
     assert "  переведено на следующий этап: 1\n" in out
     assert "  открыто новых дел: 0\n  уже были открыты: 1\n" in out
+    # The robot stage's first call, the day the case enters it.
+    assert "  поставлено в очередь по шагам плана: 1\n" in out

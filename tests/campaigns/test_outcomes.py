@@ -39,8 +39,9 @@ from models.building import Building
 from models.case import Case, CaseEvent, Dispute, Promise
 from models.enums import AttemptStatus, CaseStatus, Channel
 from models.organisation import Creditor
+from models.ownership import Ownership
 from models.outreach import Attempt
-from models.person import ContactRefusal, Person, PersonPhone
+from models.person import ContactRefusal, Person, PersonEmail, PersonPhone
 from models.plan import WorkPlan
 
 PLAN_FILE = Path(__file__).resolve().parents[2] / "campaigns/plans/default/zhkh_individuals.yaml"
@@ -70,7 +71,8 @@ async def _debtor(session: AsyncSession, *, zone: str = "Europe/Moscow") -> tupl
     session.add_all([account, person, plan])
     await session.flush()
     session.add_all([PersonPhone(person_id=person.id, number=PHONE, position=0),
-                     PersonPhone(person_id=person.id, number=OTHER_PHONE, position=1)])
+                     PersonPhone(person_id=person.id, number=OTHER_PHONE, position=1),
+                     Ownership(account_id=account.id, person_id=person.id)])
     case = Case(account_id=account.id, plan_id=plan.id, stage="robot",
                 debt_at_open=Decimal("5000.00"))
     session.add(case)
@@ -355,6 +357,10 @@ async def test_wrong_person_invalidates_the_phone_and_moves_on(sessionmaker: Ses
     assert await _statuses(sessionmaker, queued) == ["cancelled", "queued"]
     assert [e[1] for e in await _events(sessionmaker, case_id)] == [
         None, "address_invalid", None, "next_channel"]
+    # The robot stage's next channel is SMS, sent to the debtor's other, still valid number.
+    assert result.actions[-1] == NextChannel("ответил не должник", Channel.SMS)
+    assert await _next_attempt(sessionmaker, attempt_id) == (
+        "sms", OTHER_PHONE, "payment_details", "sms-payment-details", "queued")
 
 
 async def test_stop_calls_records_the_refusal_once(sessionmaker: Sessions) -> None:
@@ -426,9 +432,12 @@ async def test_no_answer_streak_moves_to_next_channel(sessionmaker: Sessions) ->
 
     # The failed call was our fault: it neither counts nor breaks the streak.
     assert [r.next_channel for r in results] == [False, False, False, True]
-    assert results[3].actions == (NextChannel("без ответа подряд: 3"),)
-    assert ("outcome", "next_channel", "перейти к следующему каналу: без ответа подряд: 3") \
+    assert results[3].actions == (NextChannel("без ответа подряд: 3", Channel.SMS),)
+    assert ("outcome", "next_channel",
+            "следующий канал — SMS (шаг «sms-payment-details»): без ответа подряд: 3") \
         in await _events(sessionmaker, case_id)
+    assert await _next_attempt(sessionmaker, ids[3]) == (
+        "sms", PHONE, "payment_details", "sms-payment-details", "queued")
     # An answered call ends the streak.
     await _report(sessionmaker, ids[4], _answered(), now=NOW.replace(hour=14))
     async with sessionmaker() as session, session.begin():
@@ -441,6 +450,83 @@ async def test_no_answer_streak_moves_to_next_channel(sessionmaker: Sessions) ->
     after = await _report(sessionmaker, last_id, OutcomeReport(kind=OutcomeKind.NO_ANSWER),
                           now=NOW.replace(hour=15))
     assert not after.next_channel
+
+
+async def _next_attempt(sessionmaker: Sessions, after_id: int) -> tuple[str, str, str, str, str]:
+    """The attempt queued on the next channel after attempt ``after_id``."""
+    async with sessionmaker() as session:
+        row = (await session.execute(
+            select(Attempt.channel, Attempt.address, Attempt.template, Attempt.step_code,
+                   Attempt.status).where(Attempt.idempotency_key.endswith(f"-a{after_id}")))).one()
+    return tuple(row)  # type: ignore[return-value]
+
+
+async def _in_stage(sessionmaker: Sessions, case_id: int, stage: str) -> None:
+    async with sessionmaker() as session, session.begin():
+        (await session.get_one(Case, case_id)).stage = stage
+
+
+async def test_wrong_person_on_an_sms_moves_on_to_email(sessionmaker: Sessions) -> None:
+    case_id, person_id, attempt_id, _ = await _setup(sessionmaker, channel=Channel.SMS,
+                                                     template="reminder")
+    await _in_stage(sessionmaker, case_id, "soft")
+    async with sessionmaker() as session, session.begin():
+        session.add(PersonEmail(person_id=person_id, address="ivanov@example.ru"))
+    result = await _report(sessionmaker, attempt_id, OutcomeReport(
+        kind=OutcomeKind.MANUAL, intents=(Intent.WRONG_PERSON,), note="ответили: не тот номер"))
+
+    assert result.actions[-1] == NextChannel("ответил не должник", Channel.EMAIL)
+    assert await _next_attempt(sessionmaker, attempt_id) == (
+        "email", "ivanov@example.ru", "reminder", "email-reminder", "queued")
+
+
+async def test_next_channel_wraps_round_the_stage(sessionmaker: Sessions) -> None:
+    # The notice stage is courier, then call: after a call the courier is next.
+    case_id, _, attempt_id, _ = await _setup(sessionmaker)
+    await _in_stage(sessionmaker, case_id, "notice")
+    for n in range(1, 3):
+        async with sessionmaker() as session, session.begin():
+            case = await session.get_one(Case, case_id)
+            session.add(Attempt(case_id=case_id, channel="call", template="debt_call",
+                                idempotency_key=f"earlier-{n}", status="done", outcome="no_answer",
+                                not_before=NOW, finished_at=NOW.replace(hour=9 - n),
+                                created_at=case.stage_entered_at))
+    result = await _report(sessionmaker, attempt_id, OutcomeReport(kind=OutcomeKind.NO_ANSWER))
+
+    assert result.actions == (NextChannel("без ответа подряд: 3", Channel.COURIER),)
+    assert await _next_attempt(sessionmaker, attempt_id) == (
+        "courier", "Рязанская область, Рязань, ул. Ленина, д. 1", "debt_notice", "courier-notice",
+        "queued")
+
+
+async def test_next_channel_resends_a_step_already_queued(sessionmaker: Sessions) -> None:
+    case_id, person_id, attempt_id, _ = await _setup(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        case = await session.get_one(Case, case_id)
+        sent = _attempt(case, await session.get_one(Person, person_id), channel=Channel.SMS,
+                        status=AttemptStatus.DONE, template="payment_details")
+        sent.step_code, sent.created_at = "sms-payment-details", case.stage_entered_at
+        session.add(sent)
+    await _report(sessionmaker, attempt_id, OutcomeReport(
+        kind=OutcomeKind.ANSWERED, intents=(Intent.WRONG_PERSON,)))
+
+    # The stage has one SMS step, sent already: it is the one the next channel sends again.
+    assert await _next_attempt(sessionmaker, attempt_id) == (
+        "sms", OTHER_PHONE, "payment_details", "sms-payment-details", "queued")
+
+
+async def test_no_next_channel_when_none_reaches_the_debtor(sessionmaker: Sessions) -> None:
+    case_id, person_id, attempt_id, _ = await _setup(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        session.add(ContactRefusal(person_id=person_id, channel="sms"))
+    result = await _report(sessionmaker, attempt_id, OutcomeReport(
+        kind=OutcomeKind.ANSWERED, intents=(Intent.WRONG_PERSON,)))
+
+    assert not result.next_channel
+    assert result.skipped == (
+        "NextChannel: no other channel of stage robot reaches the debtor now",)
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Attempt)) == 1
 
 
 # --- History and cancellation ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from campaigns.queue.precontact import pre_contact_check
 from campaigns.waves.control import change_state, finish_waves, wave_counts
 from campaigns.waves.planning import WaveSpec, create_wave, in_holdout, materialise
 from campaigns.waves.segment import Segment
-from models.entities import Attempt, Case, ContactRefusal, Ownership, Person, PersonPhone, Wave
+from models.entities import Account, Attempt, Case, ContactRefusal, Ownership, Person, PersonPhone, Wave
 from models.enums import Channel
 from tests.campaigns.builders import T0, debtor_case
 
@@ -59,6 +59,18 @@ async def test_segment_holdout_and_pace(sessionmaker: async_sessionmaker[AsyncSe
     async with sessionmaker() as session, session.begin():
         again = await materialise(session, await session.get_one(Wave, wave_id), now=T0)
     assert (again.members, again.holdout, again.attempts) == (0, 0, 0)
+    # A case that entered the segment meanwhile is added on the next run, paced after the rest.
+    async with sessionmaker() as session, session.begin():
+        _, late = await debtor_case(session, "6000", phone="+79209999999", owes=Decimal("20000"))
+        late.current_debt, late.days_overdue, late.debt_as_of = Decimal("20000"), 385, T0.date()
+        late_id = late.id
+    async with sessionmaker() as session, session.begin():
+        again = await materialise(session, await session.get_one(Wave, wave_id), now=T0)
+        due = await session.scalar(select(Attempt.not_before).where(Attempt.case_id == late_id))
+    late_held = in_holdout(wave_id, late_id, 0.25)
+    assert (again.members, again.holdout, again.attempts) == (1, int(late_held), int(not late_held))
+    if not late_held:
+        assert due == T0 + timedelta(seconds=2) * len(attempts)
 
 
 async def test_no_contact_for_refused_or_invalid_numbers(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -144,3 +156,42 @@ async def test_a_co_owner_with_a_phone_is_called_when_the_larger_owner_has_none(
             select(Attempt.person_id, Attempt.address).where(Attempt.wave_id == wave_id))).all()
     # The 2/3 owner ranks first but has no phone; the minor is never called.
     assert reached == (first.person_id, "+79200000000")
+
+
+async def test_an_uneven_pace_is_kept_to_the_microsecond(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    await _debtors(sessionmaker, 4)
+    wave_id = await _wave(sessionmaker, Segment(), per_minute=7)
+    async with sessionmaker() as session:
+        due = (await session.execute(select(Attempt.not_before).where(Attempt.wave_id == wave_id)
+                                     .order_by(Attempt.case_id))).scalars().all()
+    # 60 / 7 s is 8.571429 s to the microsecond; the n-th attempt is due n such gaps in.
+    assert due == [T0 + timedelta(microseconds=8_571_429) * n for n in range(4)]
+    # Claims compare these instants with their own: on SQLite, as text in the same format.
+    taken = await claim(sessionmaker, "w", ["call"], pre_contact_check, limit=4,
+                        now=T0 + timedelta(microseconds=8_571_429))
+    assert len(taken) == 2
+
+
+async def test_a_courier_goes_to_the_premises_for_the_first_owner_who_accepts_couriers(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    (case_id,) = await _debtors(sessionmaker, 1)
+    async with sessionmaker() as session, session.begin():
+        case = await session.get_one(Case, case_id)
+        account = await session.get_one(Account, case.account_id)
+        account.premises = "12"
+        first = (await session.execute(select(Ownership).where(Ownership.account_id == account.id))).scalar_one()
+        co_owner = Person(code="P-co", last_name="Иванова", first_name="Мария")
+        session.add(co_owner)
+        await session.flush()
+        session.add_all([Ownership(account_id=account.id, person_id=co_owner.id, share_numerator=1,
+                                   share_denominator=3),
+                         ContactRefusal(person_id=first.person_id, channel="courier")])
+    async with sessionmaker() as session, session.begin():
+        wave = await create_wave(session, WaveSpec(
+            name="Уведомления", channel=Channel.COURIER, template="debt_notice", segment=Segment(),
+            window_start=WINDOW[0], window_end=WINDOW[1]))
+        await materialise(session, wave, now=T0)
+        (reached,) = (await session.execute(select(Attempt.person_id, Attempt.address))).all()
+    # The full owner refused couriers; the notice names the co-owner (no phone needed).
+    assert tuple(reached) == (co_owner.id, "Рязанская область, Рязань, ул. Ленина, д. 1, кв. 12")
