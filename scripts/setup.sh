@@ -54,5 +54,23 @@ setup_venv() {
     echo "$want" > "$stamp"
 }
 
+# The SMSC simulator the SMS tests and benchmark run against (npm `smpp`, pinned by its lock file).
+setup_smsc_simulator() {
+    local dir=tests/peers/smsc stamp want
+    stamp=$dir/node_modules/.installed
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    [[ -f $stamp && $(cat "$stamp") == "$want" ]] && return
+    if ! command -v npm >/dev/null 2>&1; then
+        log "installing Debian packages: nodejs npm"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+    log "installing the SMSC simulator (npm ci)"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund --cache "$ROOT/.cache/npm")
+    echo "$want" > "$stamp"
+}
+
 setup_apt
 setup_venv
+setup_smsc_simulator
