@@ -105,6 +105,16 @@ class SmsSender:
             if result is not None:
                 return result
 
+    def next_event_nowait(self) -> SenderEvent:
+        """Like ``next_event`` without waiting; asyncio.QueueEmpty when nothing is there."""
+        while True:
+            result = self._apply(self.link.events.get_nowait())
+            if result is not None:
+                return result
+
+    def pending_attempts(self) -> list[int]:
+        return list(self._pending)
+
     def _apply(self, event: LinkEvent) -> SenderEvent | None:
         if isinstance(event, PartAccepted):
             pending = self._pending.get(event.key.attempt_id)

@@ -133,15 +133,23 @@ class _Dead(Exception):
 
 @dataclass
 class _Throttle:
-    """A pause after a throttling answer, doubled while they continue, reset by a success."""
+    """A pause after a throttling answer, doubled while they continue, reset by a success.
+
+    A window of parts written before the pause began is throttled as one burst: only an answer
+    to a part written after the pause started doubles it again.
+    """
 
     first: float
     longest: float
     pause: float = 0.0
     until: float = 0.0
+    began: float = -1.0
 
-    def hit(self, now: float) -> None:
+    def hit(self, now: float, sent_at: float) -> None:
+        if sent_at < self.began:
+            return
         self.pause = min(self.longest, self.pause * 2 if self.pause else self.first)
+        self.began = now
         self.until = now + self.pause
 
     def clear(self) -> None:
@@ -183,7 +191,9 @@ class SmppLink:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._binds = 0
+        # Counters for tests and the benchmark: throttling answers, parts written again.
         self.throttled = 0
+        self.resent = 0
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -256,6 +266,7 @@ class SmppLink:
     def _requeue_unanswered(self) -> None:
         unanswered = [part for _, (part, _) in sorted(self._in_flight.items())]
         self._in_flight.clear()
+        self.resent += len(unanswered)
         self._again.extendleft(reversed(unanswered))
 
     def _serve(self, client: smpplib.client.Client) -> None:
@@ -347,14 +358,14 @@ class SmppLink:
             if sent is None:
                 log.warning("%s for unknown sequence %s", command, pdu.sequence)
                 return False
-            part = sent[0]
+            part, sent_at = sent
             status = int(pdu.status)
             if status == smpplib.consts.SMPP_ESME_ROK and command == "submit_sm_resp":
                 throttle.clear()
                 self._emit(PartAccepted(part.key, _text(pdu.message_id)))
             elif status in THROTTLING_STATUSES:
                 self.throttled += 1
-                throttle.hit(time.monotonic())
+                throttle.hit(time.monotonic(), sent_at)
                 self._again.append(part)
             else:
                 reason = smpplib.consts.DESCRIPTIONS.get(status, "unknown status")

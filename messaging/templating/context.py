@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from typing import Any
 
@@ -98,11 +99,15 @@ WORST_CASE = MessageContext(
 
 
 async def load_context(session: AsyncSession, case_id: int, person_id: int | None,
-                       as_of: date) -> MessageContext:
-    """The context of an attempt: its case's account, debtor and creditor, the debt on ``as_of``."""
-    case, account, building = (await session.execute(
-        select(Case, Account, Building).join(Account, Account.id == Case.account_id)
+                       now: datetime) -> MessageContext:
+    """The context of an attempt: its case's account, debtor and creditor, today's debt.
+
+    "Today" is the debtor's: the date in the building's time zone at ``now``.
+    """
+    account, building = (await session.execute(
+        select(Account, Building).join(Case, Case.account_id == Account.id)
         .join(Building, Building.id == Account.building_id).where(Case.id == case_id))).one()
+    as_of = now.astimezone(ZoneInfo(building.timezone)).date()
     creditor = await session.get(Creditor, building.creditor_id) if building.creditor_id else None
     person = await session.get(Person, person_id) if person_id else None
     promise = await session.scalar(

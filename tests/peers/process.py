@@ -47,6 +47,11 @@ class PeerProcess:
             time.sleep(0.02)
         raise TimeoutError(f"{self.command[:2]} did not start: {self.log.read_text()[-2000:]}")
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server hangs; what is sent to it meanwhile stays unread and unanswered."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGSTOP)
+
     def kill(self) -> None:
         """SIGKILL: the server dies mid-work, as in a crash."""
         if self.process and self.process.poll() is None:
