@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -76,3 +76,17 @@ async def report(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int
             log.exception("outcome %s for attempt %s refused", kind, attempt_id)
             return False
     return result.applied
+
+
+async def requeue_unsent(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
+                         retry_at: datetime, reason: str) -> None:
+    """Give back a started attempt whose peer refused it for now and took nothing (an SMTP 4xx).
+
+    Unlike a lease that ran out, here the peer's answer proves nothing reached the debtor, so
+    the attempt may be claimed again later; it no longer counts as a contact.
+    """
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.STARTED.value)
+            .values(status=AttemptStatus.QUEUED.value, started_at=None, lease_owner="",
+                    lease_expires_at=None, not_before=retry_at, note=reason))

@@ -5,11 +5,12 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from campaigns.queue.claims import ClaimedAttempt, Verdict
 from messaging.channel_worker import ChannelWorker
+from models.column_types import utc_now
 from models.entities import Creditor, PersonEmail
 from models.enums import AttemptStatus
 from models.outreach import Attempt
@@ -55,7 +56,7 @@ async def attempts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, 
 
 async def run_until_done(sessionmaker: async_sessionmaker[AsyncSession], worker: ChannelWorker,
                          timeout: float = 60.0, during: Any = None) -> None:
-    """Run ``worker`` until no attempt is queued or waiting, then stop it.
+    """Run ``worker`` until no attempt is due or in hand (claimed, started), then stop it.
 
     ``during`` (an awaitable) runs alongside: the fault a test injects mid-batch.
     """
@@ -66,8 +67,9 @@ async def run_until_done(sessionmaker: async_sessionmaker[AsyncSession], worker:
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline and not task.done():
             async with sessionmaker() as session:
-                open_count = await session.scalar(select(func.count()).select_from(Attempt).where(
-                    Attempt.status.not_in([AttemptStatus.DONE.value, AttemptStatus.CANCELLED.value])))
+                open_count = await session.scalar(select(func.count()).select_from(Attempt).where(or_(
+                    Attempt.status.in_([AttemptStatus.CLAIMED.value, AttemptStatus.STARTED.value]),
+                    and_(Attempt.status == AttemptStatus.QUEUED.value, Attempt.not_before <= utc_now()))))
             if open_count == 0 and (side is None or side.done()):
                 break
             await asyncio.sleep(0.1)

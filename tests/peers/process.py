@@ -27,7 +27,8 @@ class PeerProcess:
 
     def start(self) -> PeerProcess:
         argv = [part.replace("{port}", str(self.port)) for part in self.command]
-        with self.log.open("ab") as out:
+        # Each run's output starts the log afresh, so its LISTENING line is the only one.
+        with self.log.open("wb") as out:
             self.process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
                                             env={**os.environ, **self.env}, start_new_session=True)
         self.port = self._wait_for_port()
@@ -68,6 +69,5 @@ class PeerProcess:
                 self.process.wait(10)
 
     def restart(self) -> None:
-        """Start again on the same port (the log keeps growing; its LISTENING line is new)."""
-        self.log.write_text("")
+        """Start again on the same port."""
         self.start()
