@@ -13,9 +13,11 @@ from backoffice.cli import (
     demo_command,
     demo_data_command,
     import_command,
+    messaging_commands,
     plans_command,
     serve_command,
     wave_command,
+    worker_command,
 )
 
 
@@ -28,6 +30,8 @@ COMMAND_MODULES = (
     plans_command,
     cases_command,
     wave_command,
+    messaging_commands,
+    worker_command,
 )
 
 
