@@ -94,13 +94,22 @@ def segment(text: str, concatenation: Concatenation = Concatenation.UDH) -> SmsS
     gsm = _gsm_chars(text)
     if gsm is not None:
         alphabet, chars, unit_bytes = Alphabet.GSM7, gsm, 1
+        encoded = b"".join(chars)
     else:
-        alphabet, chars, unit_bytes = Alphabet.UCS2, _ucs2_chars(text), 2
-    units = sum(len(char) for char in chars) // unit_bytes
+        alphabet, unit_bytes = Alphabet.UCS2, 2
+        encoded = text.encode("utf-16-be")
+        # Without characters outside the BMP every character is one code unit and any even cut
+        # is safe; only surrogate pairs need packing character by character.
+        chars = [] if len(encoded) == 2 * len(text) else _ucs2_chars(text)
+    units = len(encoded) // unit_bytes
     if units <= SINGLE_UNITS[alphabet]:
-        return SmsSegments(alphabet, (b"".join(chars),), units)
+        return SmsSegments(alphabet, (encoded,), units)
     part_units = (UDH_PART_UNITS if concatenation == Concatenation.UDH else SINGLE_UNITS)[alphabet]
-    parts = _pack(chars, unit_bytes, part_units)
+    if chars:
+        parts = _pack(chars, unit_bytes, part_units)
+    else:
+        size = part_units * unit_bytes
+        parts = [encoded[i:i + size] for i in range(0, len(encoded), size)]
     if len(parts) > MAX_PARTS:
         raise MessageTooLong(f"{len(parts)} parts; at most {MAX_PARTS} can be joined")
     return SmsSegments(alphabet, tuple(parts), units)

@@ -78,8 +78,7 @@ class SmsSender:
         parts = self._parts(attempt_id, destination, segments.parts, segments.data_coding,
                             concatenation, reference)
         self._pending[attempt_id] = _Pending([None] * len(parts))
-        for part in parts:
-            self.link.submit(part)
+        self.link.submit(parts)
         return len(parts)
 
     @staticmethod

@@ -15,17 +15,22 @@ USER = "esme"
 PASSWORD = "secret"
 
 
-def start_smsc(folder: Path, *flags: str, lifetime: float = 600) -> Smsc:
-    """Start the simulator on a free port with a journal in ``folder``; ``flags`` as smsc.js takes them."""
+def start_smsc(folder: Path, *flags: str, lifetime: float = 600, journal: bool = True) -> Smsc:
+    """Start the simulator on a free port with a journal in ``folder``; ``flags`` as smsc.js takes them.
+
+    Without the journal (the benchmark) the simulator keeps only its counters.
+    """
     if not (SIMULATOR.parent / "node_modules" / "smpp").is_dir():
         raise RuntimeError("the SMSC simulator is not installed: run scripts/setup.sh (npm ci)")
     node = shutil.which("node") or "node"
-    journal = folder / "smsc-journal.jsonl"
-    command = [node, str(SIMULATOR), "--port", "{port}", "--journal", str(journal), "--user", USER,
-               "--password", PASSWORD, "--lifetime", str(lifetime), *flags]
+    journal_file = folder / "smsc-journal.jsonl"
+    command = [node, str(SIMULATOR), "--port", "{port}", "--user", USER, "--password", PASSWORD,
+               "--lifetime", str(lifetime), *flags]
+    if journal:
+        command += ["--journal", str(journal_file)]
     process = PeerProcess(command, folder / "smsc.log")
     process.start()
-    return Smsc(process, journal)
+    return Smsc(process, journal_file)
 
 
 @dataclass
