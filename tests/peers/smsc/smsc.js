@@ -34,7 +34,7 @@ const UNBIND_AFTER = +opt('unbind-after', 0);
 const JOURNAL = opt('journal', '');
 
 const stats = { binds: 0, bind_failures: 0, submits: 0, accepted: 0, throttled: 0, rejected: 0,
-  messages: 0, dlr: 0, unbinds_sent: 0 };
+  messages: 0, dlr: 0, unbinds_sent: 0, enquire_links: 0 };
 const parts = new Map();       // reassembly key -> {seq: text}
 const owedReceipts = new Map(); // message id -> receipt PDU fields, until a receiver takes it
 const bound = new Set();
@@ -160,7 +160,7 @@ const server = smpp.createServer({ debug: false }, (session) => {
   session.on('bind_transceiver', bind);
   session.on('bind_transmitter', bind);
   session.on('bind_receiver', bind);
-  session.on('enquire_link', (pdu) => session.send(pdu.response()));
+  session.on('enquire_link', (pdu) => { stats.enquire_links++; session.send(pdu.response()); });
   session.on('unbind', (pdu) => { bound.delete(session); session.send(pdu.response()); session.close(); });
   session.on('close', () => bound.delete(session));
   session.on('error', () => {});
