@@ -36,6 +36,9 @@ class SmppSettings(BaseModel):
     # After ESME_RTHROTTLED / ESME_RMSGQFUL: the first pause, doubled while it lasts.
     throttle_pause_seconds: PositiveFloat = 0.05
     throttle_max_pause_seconds: PositiveFloat = 5.0
+    # A sent SMS whose receipt has not come in this long is reported expired (the usual SMSC
+    # validity period is 24–72 hours).
+    receipt_wait_hours: PositiveFloat = 72.0
 
 
 class SmtpSettings(BaseModel):

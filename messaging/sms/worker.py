@@ -28,14 +28,17 @@ from messaging.sms.smpp_link import LinkState, Receipt, ReceiptState
 from messaging.templating.render import sms_text
 from messaging.templating.store import TemplateStore
 from models.column_types import utc_now
-from models.enums import Channel
-from models.outreach import SmsPart
+from models.enums import AttemptStatus, Channel
+from models.outreach import Attempt, SmsPart
 
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 50
 IDLE_POLL_SECONDS = 1.0
 EVENT_BATCH = 500
+# A receipt for an id never stored (another system's message, a lost row) is dropped after this.
+EARLY_RECEIPT_SECONDS = 600.0
+SWEEP_SECONDS = 60.0
 # How long ``run`` waits, once stopped, for the SMSC to answer parts already handed in.
 STOP_GRACE_SECONDS = 30.0
 
@@ -66,8 +69,9 @@ class SmsWorker:
     lease: timedelta = DEFAULT_LEASE
     channel: str = Channel.SMS.value
     sender: SmsSender = field(init=False)
-    # Receipts whose message id is not stored yet (they overtook the submit answer).
-    _early: dict[str, Receipt] = field(init=False, default_factory=dict)
+    # Receipts whose message id is not stored yet (they overtook the submit answer), with when
+    # they came.
+    _early: dict[str, tuple[Receipt, float]] = field(init=False, default_factory=dict)
     _bound: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
@@ -85,12 +89,16 @@ class SmsWorker:
             await asyncio.gather(events, return_exceptions=True)
 
     async def _feed(self, stop: asyncio.Event) -> None:
-        last_lease = asyncio.get_running_loop().time()
+        last_lease = last_sweep = asyncio.get_running_loop().time()
+        sweep_every = min(SWEEP_SECONDS, self.settings.receipt_wait_hours * 3600 / 4)
         while not stop.is_set():
             now = asyncio.get_running_loop().time()
             if now - last_lease > self.lease.total_seconds() / 3:
                 await keep_leases(self.sessionmaker, self.name, self.sender.pending_attempts(), self.lease)
                 last_lease = now
+            if now - last_sweep > sweep_every:
+                await self._expire_unreceipted()
+                last_sweep = now
             if not self._bound.is_set() or self.sender.unanswered >= self.settings.window * 4:
                 # Nothing is claimed while the SMSC is away or enough is on its way already.
                 await _wait(stop, 0.05)
@@ -151,7 +159,7 @@ class SmsWorker:
                     (self._bound.set if event.bound else self._bound.clear)()
         for event in refused:
             await report(self.sessionmaker, event.attempt_id, OutcomeKind.UNDELIVERED, event.reason)
-        await self._match_receipts(receipts + list(self._early.values()))
+        await self._match_receipts(receipts + [receipt for receipt, _ in self._early.values()])
 
     @staticmethod
     async def _store_parts(session: AsyncSession, event: MessageAccepted) -> None:
@@ -172,7 +180,7 @@ class SmsWorker:
                     .values(state=receipt.state.value, receipt_at=utc_now())
                     .returning(SmsPart.attempt_id))).scalar()
                 if attempt_id is None:
-                    self._early[receipt.message_id] = receipt
+                    self._keep_early(receipt)
                 else:
                     self._early.pop(receipt.message_id, None)
                     touched.add(attempt_id)
@@ -185,6 +193,30 @@ class SmsWorker:
                     finished[attempt_id] = outcome
         for attempt_id, outcome in finished.items():
             await report(self.sessionmaker, attempt_id, outcome)
+
+    def _keep_early(self, receipt: Receipt) -> None:
+        now = asyncio.get_running_loop().time()
+        _, first_seen = self._early.get(receipt.message_id, (receipt, now))
+        if now - first_seen > EARLY_RECEIPT_SECONDS:
+            log.warning("receipt for unknown message id %s dropped: %s", receipt.message_id, receipt.text)
+            del self._early[receipt.message_id]
+        else:
+            self._early[receipt.message_id] = (receipt, first_seen)
+
+    async def _expire_unreceipted(self) -> None:
+        """Sent messages whose receipt never came end as expired (any worker may do this: a
+        second report of the same attempt is ignored by record_outcome)."""
+        hours = self.settings.receipt_wait_hours
+        cutoff = utc_now() - timedelta(hours=hours)
+        async with self.sessionmaker() as session:
+            overdue = list((await session.execute(
+                select(Attempt.id).where(
+                    Attempt.channel == self.channel, Attempt.status == AttemptStatus.STARTED.value,
+                    Attempt.message_id != "", Attempt.lease_owner == "", Attempt.started_at < cutoff)
+            )).scalars())
+        for attempt_id in overdue:
+            await report(self.sessionmaker, attempt_id, OutcomeKind.EXPIRED,
+                         f"квитанция о доставке не пришла за {hours:g} ч")
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

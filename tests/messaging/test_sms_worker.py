@@ -153,3 +153,20 @@ async def test_server_unbind_reconnects_and_resumes_without_loss_or_duplicates(
     assert stats["unbinds_sent"] >= 4 and stats["binds"] >= 5
     assert smsc.message_counts() == {phone(i).lstrip("+"): 1 for i in range(count)}
     assert {row.outcome for row in (await attempts(sessionmaker)).values()} == {"delivered"}
+
+
+async def test_messages_without_receipts_expire_after_the_receipt_wait(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    # Receipts an hour late: the wait of two seconds ends first.
+    smsc = start_smsc(tmp_path, "--dlr-delay", "3600")
+    try:
+        await queue_attempts(sessionmaker, "sms", [phone(i) for i in range(3)])
+        await run_until_done(sessionmaker, worker(sessionmaker, smsc, tmp_path,
+                                                  receipt_wait_hours=2 / 3600), timeout=30)
+    finally:
+        smsc.process.stop()
+    rows = await attempts(sessionmaker)
+    assert {(row.status, row.outcome) for row in rows.values()} == {("done", "expired")}
+    assert all(row.note == "квитанция о доставке не пришла за 0.000555556 ч" for row in rows.values())
+    assert smsc.message_counts() == {phone(i).lstrip("+"): 1 for i in range(3)}
