@@ -71,6 +71,25 @@ setup_smsc_simulator() {
     echo "$want" > "$stamp"
 }
 
+# A real SMS gateway for one SMS test: Jasmin 0.11.0 (0.11.1 sends no receipts, jookies/jasmin#1236)
+# in a virtual environment of its own; its AMQP spec files ship only in its source archive.
+setup_jasmin() {
+    local venv=.cache/venv-jasmin version=0.11.0 sdist
+    [[ -f $venv/.installed && $(cat "$venv/.installed") == "$version" ]] && return
+    log "installing the Jasmin $version SMS gateway into $venv"
+    rm -rf "$venv"
+    "$(find_python)" -m venv "$venv"
+    "$venv/bin/pip" install --quiet "jasmin==$version"
+    sdist=$(mktemp -d)
+    "$venv/bin/pip" download --quiet --no-deps --no-binary :all: -d "$sdist" "jasmin==$version"
+    tar xzf "$sdist/jasmin-$version.tar.gz" -C "$sdist"
+    mkdir -p "$venv/resource"
+    cp "$sdist/jasmin-$version/misc/config/resource/"*.xml "$venv/resource/"
+    rm -rf "$sdist"
+    echo "$version" > "$venv/.installed"
+}
+
 setup_apt
 setup_venv
 setup_smsc_simulator
+setup_jasmin

@@ -277,7 +277,11 @@ class SmppLink:
             return
         assert self._loop is not None
         events, self._outbox = self._outbox, []
-        self._loop.call_soon_threadsafe(self._put_all, events)
+        try:
+            self._loop.call_soon_threadsafe(self._put_all, events)
+        except RuntimeError:
+            # The event loop is gone (its owner ended without stop()): no one is listening.
+            self._stopping.set()
 
     def _put_all(self, events: list[LinkEvent]) -> None:
         for event in events:
