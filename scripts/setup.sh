@@ -89,7 +89,21 @@ setup_jasmin() {
     echo "$version" > "$venv/.installed"
 }
 
+# Debian's postfix for one email test, which runs a private instance of its own. Preseeded
+# "Local only" so the package never configures a listener beyond loopback; its default
+# instance is not started (the test starts and stops its own).
+setup_postfix() {
+    dpkg-query -W -f='${Status}' postfix 2>/dev/null | grep -q "ok installed" && return
+    log "installing Debian package: postfix (local only)"
+    export DEBIAN_FRONTEND=noninteractive
+    echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+    echo "postfix postfix/mailname string vozvrat.test" | debconf-set-selections
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends postfix >/dev/null
+}
+
 setup_apt
 setup_venv
 setup_smsc_simulator
 setup_jasmin
+setup_postfix
