@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -54,14 +55,23 @@ async def attempts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, 
     return {row.address: row for row in rows}
 
 
-async def run_until_done(sessionmaker: async_sessionmaker[AsyncSession], worker: ChannelWorker,
+def midday_zone() -> str:
+    """A fixed-offset zone where it is now about noon: the real contact hours then allow a contact."""
+    offset = (12 - datetime.now(timezone.utc).hour + 12) % 24 - 12
+    # Etc/GMT signs are inverted (Etc/GMT-3 is UTC+3).
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
+
+
+async def run_until_done(sessionmaker: async_sessionmaker[AsyncSession],
+                         worker: ChannelWorker | Sequence[ChannelWorker],
                          timeout: float = 60.0, during: Any = None) -> None:
-    """Run ``worker`` until no attempt is due or in hand (claimed, started), then stop it.
+    """Run the worker(s) until no attempt is due or in hand (claimed, started), then stop them.
 
     ``during`` (an awaitable) runs alongside: the fault a test injects mid-batch.
     """
     stop = asyncio.Event()
-    task = asyncio.create_task(worker.run(stop))
+    workers = [worker] if not isinstance(worker, Sequence) else list(worker)
+    task = asyncio.ensure_future(asyncio.gather(*(w.run(stop) for w in workers)))
     side = asyncio.ensure_future(during) if during is not None else None
     try:
         deadline = asyncio.get_running_loop().time() + timeout

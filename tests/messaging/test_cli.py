@@ -7,14 +7,13 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.entities import Building
-from tests.messaging.fixtures import attempts, phone, queue_attempts
+from tests.messaging.fixtures import attempts, midday_zone, phone, queue_attempts
 from tests.peers.smsc_sim import PASSWORD, USER, start_smsc
 from tests.peers.smtp_sim import PASSWORD as SMTP_PASSWORD
 from tests.peers.smtp_sim import USER as SMTP_USER
@@ -34,13 +33,6 @@ def environment(tmp_path: Path, **values: object) -> dict[str, str]:
 
 def vozvrat(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*VOZVRAT, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
-def midday_zone() -> str:
-    """A fixed-offset zone where it is now about noon: the real contact hours then allow a contact."""
-    offset = (12 - datetime.now(timezone.utc).hour + 12) % 24 - 12
-    # Etc/GMT signs are inverted (Etc/GMT-3 is UTC+3).
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
 
 
 def test_sms_send_test_reports_acceptance_and_receipt(tmp_path: Path) -> None:
