@@ -1,13 +1,31 @@
 """An email as RFC 5322/2045–2047/2231 want it, in Russian: encoded headers, plain text and HTML
-alternatives, attachments with Cyrillic file names, a Message-ID made from the attempt's key."""
+alternatives, attachments with Cyrillic file names, a Message-ID made from the attempt's key.
+
+Built with the MIME classes of the compat32 policy, headers encoded here once: the default
+policy's EmailMessage re-parses and re-folds every header when the message is flattened, which
+cost about 2 ms of CPU per message with Cyrillic names and subjects — the whole budget of a
+sender meant to do hundreds a second.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, localtime
+from email.charset import BASE64, Charset
+from email.encoders import encode_base64
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, localtime
 
 from messaging.templating.render import EmailText
+
+# base64 for Cyrillic text: 7-bit safe through any relay (8bit needs 8BITMIME all the way) and
+# shorter than quoted-printable.
+_UTF8 = Charset("utf-8")
+_UTF8.header_encoding = BASE64
+_UTF8.body_encoding = BASE64
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,30 +50,41 @@ def message_id(key: str, domain: str) -> str:
     return f"<{key}@{domain}>"
 
 
-def _address(name: str, address: str) -> Address:
-    local, _, domain = address.partition("@")
-    return Address(display_name=name, username=local, domain=domain)
+def _address(name: str, address: str) -> str:
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
+def _attachment(attachment: Attachment) -> Message:
+    maintype, _, subtype = attachment.content_type.partition("/")
+    part: Message
+    if maintype == "application":
+        part = MIMEApplication(attachment.data, _subtype=subtype)
+    else:
+        part = MIMENonMultipart(maintype, subtype)
+        part.set_payload(attachment.data)
+        encode_base64(part)
+        if attachment.charset:
+            part.set_param("charset", attachment.charset)
+    # A Cyrillic file name goes out as RFC 2231 filename*=utf-8''…
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", attachment.filename))
+    return part
 
 
 def compose(envelope: Envelope, text: EmailText, msg_id: str,
-            attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
-    message = EmailMessage()
-    # EmailMessage's default policy encodes non-ASCII headers as RFC 2047 words when serialised.
+            attachments: tuple[Attachment, ...] = ()) -> Message:
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text.text, "plain", _UTF8))
+    body.attach(MIMEText(text.html, "html", _UTF8))
+    message: Message = body
+    if attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        for attachment in attachments:
+            message.attach(_attachment(attachment))
     message["From"] = _address(envelope.sender_name, envelope.sender)
     message["To"] = _address(envelope.recipient_name, envelope.recipient)
-    message["Subject"] = text.subject
+    message["Subject"] = Header(text.subject, _UTF8, header_name="Subject").encode()
     message["Date"] = format_datetime(localtime())
     message["Message-ID"] = msg_id
-    # It would pick 8bit for short Cyrillic lines, which a relay without 8BITMIME must not pass
-    # on; base64 keeps the whole message 7-bit (and is shorter than quoted-printable for Cyrillic).
-    message.set_content(text.text, charset="utf-8", cte="base64")
-    message.add_alternative(text.html, subtype="html", charset="utf-8", cte="base64")
-    for attachment in attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        # A Cyrillic file name goes out as RFC 2231 filename*=utf-8''…
-        params = {"charset": attachment.charset} if attachment.charset else {}
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
-                               filename=attachment.filename, params=params)
-    # Last: turning the message multipart moves every Content-* header into its first part.
     message["Content-Language"] = "ru"
     return message
