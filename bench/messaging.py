@@ -110,7 +110,7 @@ async def main(args: argparse.Namespace) -> None:
                           "meets_goal": windowed["per_second"] >= GOAL_SMS_PER_SECOND}
         print(f"SMS, one bind, receipt per message: window 50 {windowed['per_second']}/s, "
               f"one at a time {one_at_a_time['per_second']}/s", flush=True)
-        smtp = start_smtp(folder)
+        smtp = start_smtp(folder, keep=False)
         try:
             email = {mode: await email_run(smtp.port, args.emails, mode)
                      for mode in ("reused_connection", "new_connection_each", "pool_of_4")}

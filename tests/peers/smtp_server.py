@@ -1,13 +1,14 @@
 """Vozvrat's loopback SMTP server for tests and the benchmark, on aiosmtpd (run as a child process).
 
-    python tests/peers/smtp_server.py --port 0 --spool DIR [--cert C --key K] [--auth USER:PASS]
+    python tests/peers/smtp_server.py --port 0 [--spool DIR] [--cert C --key K] [--auth USER:PASS]
                                       [--lifetime 600]
 
 Prints ``LISTENING <port>``. Offers STARTTLS with the given certificate (and then requires it),
 AUTH PLAIN/LOGIN when ``--auth`` is given, and answers by the recipient's local part:
 ``bounce-*`` 550 at RCPT (permanent), ``defer-*`` 451 at RCPT (always temporary), ``flaky-*``
 451 the first time an address is seen and 250 after, ``toolarge-*`` 552 at DATA. Each accepted
-message is written to the spool as ``<ns>.eml`` with ``<ns>.json`` (envelope sender, recipients).
+message is written to the spool (if given) as ``<ns>.eml`` with ``<ns>.json`` (envelope sender,
+recipients); the benchmark runs without one.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 class Handler:
-    def __init__(self, spool: Path) -> None:
+    def __init__(self, spool: Path | None) -> None:
         self.spool = spool
         self.seen: set[str] = set()
         self.count = 0
@@ -46,6 +47,8 @@ class Handler:
         if any(r.startswith("toolarge") for r in envelope.rcpt_tos):
             return "552 5.3.4 Message size exceeds fixed limit"
         self.count += 1
+        if self.spool is None:
+            return "250 2.0.0 Ok: queued"
         # Unique across restarts on one spool, and in arrival order.
         name = str(time.time_ns())
         content = envelope.original_content or b""
@@ -65,8 +68,9 @@ def authenticator(login: bytes, password: bytes) -> Any:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    spool = Path(args.spool)
-    spool.mkdir(parents=True, exist_ok=True)
+    spool = Path(args.spool) if args.spool else None
+    if spool is not None:
+        spool.mkdir(parents=True, exist_ok=True)
     handler = Handler(spool)
     options: dict[str, Any] = {}
     if args.cert:
@@ -94,7 +98,7 @@ async def serve(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--spool", required=True)
+    parser.add_argument("--spool", default="", help="where to write messages (none: count only)")
     parser.add_argument("--cert", default="")
     parser.add_argument("--key", default="")
     parser.add_argument("--auth", default="")

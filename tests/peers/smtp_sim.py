@@ -28,10 +28,12 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def start_smtp(folder: Path, *, tls: tuple[Path, Path] | None = None, auth: bool = False,
-               lifetime: float = 600) -> SmtpServer:
+               lifetime: float = 600, keep: bool = True) -> SmtpServer:
+    """Start the server on a free port; ``keep`` False (the benchmark): count, do not write."""
     spool = folder / "spool"
-    command = [sys.executable, str(SERVER), "--port", "{port}", "--spool", str(spool),
-               "--lifetime", str(lifetime)]
+    command = [sys.executable, str(SERVER), "--port", "{port}", "--lifetime", str(lifetime)]
+    if keep:
+        command += ["--spool", str(spool)]
     if tls:
         command += ["--cert", str(tls[0]), "--key", str(tls[1])]
     if auth:
