@@ -370,11 +370,16 @@ class SmppLink:
                 self._woken = False
             if sock in readable:
                 reader.fill()
+                unbound = False
+                # Every PDU read is handled, also those after an unbind in the same read: the
+                # SMSC may answer parts after asking to unbind, and an answer dropped here
+                # would make that part be sent twice.
                 for pdu in reader.pdus(client):
-                    if self._handle(client, pdu, throttle):
-                        self._flush(sock)
-                        self._drain_after_unbind(client, reader)
-                        return
+                    unbound = self._handle(client, pdu, throttle) or unbound
+                if unbound:
+                    self._flush(sock)
+                    self._drain_after_unbind(client, reader)
+                    return
                 last_traffic = time.monotonic()
             now = time.monotonic()
             if self._in_flight:

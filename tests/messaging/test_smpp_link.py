@@ -4,7 +4,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from campaigns.outcomes import OutcomeKind
 from messaging.settings import SmppSettings
+from messaging.sms.worker import message_outcome
 from messaging.sms.smpp_link import LinkState, ReceiptState, SmppLink, parse_receipt
 from tests.peers.smsc_sim import PASSWORD, USER, start_smsc
 
@@ -67,3 +69,12 @@ def test_receipts_are_read_from_tlvs_or_from_the_text() -> None:
                               receipted_message_id=None, message_state=None))
     assert text is not None and (text.message_id, text.state) == ("6e1c7f0c-1b2a", ReceiptState.EXPIRED)
     assert parse_receipt(_Pdu(short_message=b"hello", receipted_message_id=None, message_state=None)) is None
+
+
+def test_a_message_is_as_delivered_as_its_worst_part() -> None:
+    assert message_outcome(["delivered", "delivered"]) == OutcomeKind.DELIVERED
+    assert message_outcome(["delivered", "expired"]) == OutcomeKind.EXPIRED
+    assert message_outcome(["expired", "undelivered", "delivered"]) == OutcomeKind.UNDELIVERED
+    # A part still without its final receipt (or with an intermediate one) keeps the attempt open.
+    assert message_outcome(["delivered", ""]) is None and message_outcome(["other"]) is None
+    assert message_outcome([]) is None
