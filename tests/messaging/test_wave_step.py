@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from campaigns.waves.control import wave_counts
@@ -17,7 +17,7 @@ from messaging.settings import SmppSettings, SmtpSettings
 from messaging.sms.worker import SmsWorker
 from messaging.templating.store import TemplateStore
 from models.column_types import utc_now
-from models.entities import Building, PersonEmail
+from models.entities import Attempt, Building, PersonEmail
 from models.enums import Channel
 from tests.campaigns.builders import debtor_case
 from tests.messaging.fixtures import attempts, midday_zone, run_until_done
@@ -74,3 +74,37 @@ async def test_a_wave_of_sms_and_a_wave_of_email_reach_every_debtor_once(
         for wave_id in waves:
             counts = await wave_counts(session, wave_id)
             assert counts.members == 5
+
+
+async def test_sms_and_email_count_against_the_contact_budget_of_messages(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    """230-ФЗ: two messages a day by default; a third for the same debtor waits for another day."""
+    async with sessionmaker() as session, session.begin():
+        person, case = await debtor_case(session, "880001", phone="+79300000001")
+        session.add(PersonEmail(person_id=person.id, address="budget@example.test"))
+        await session.execute(update(Building).values(timezone=midday_zone()))
+        for key, channel, address in (("b1", "sms", "+79300000001"), ("b2", "email", "budget@example.test"),
+                                      ("b3", "sms", "+79300000001")):
+            session.add(Attempt(case_id=case.id, person_id=person.id, channel=channel, address=address,
+                                template="reminder", idempotency_key=key, not_before=utc_now()))
+    smsc = start_smsc(tmp_path)
+    smtp = start_smtp(tmp_path)
+    templates = TemplateStore(tmp_path / "templates", 3, 2.5)
+    try:
+        await run_until_done(sessionmaker, [
+            SmsWorker(sessionmaker, SmppSettings(port=smsc.port, system_id=USER, password=PASSWORD),
+                      templates, "budget-sms"),
+            EmailWorker(sessionmaker, SmtpSettings(port=smtp.port), templates, "budget-email"),
+        ])
+    finally:
+        smsc.process.stop()
+        smtp.process.stop()
+    async with sessionmaker() as session:
+        rows = {a.idempotency_key: a for a in (await session.execute(select(Attempt))).scalars()}
+    done = [key for key, row in rows.items() if row.status == "done"]
+    assert len(done) == 2 and all(rows[key].outcome == "delivered" for key in done)
+    (waiting,) = [row for row in rows.values() if row.status == "queued"]
+    assert waiting.channel == "sms" and waiting.not_before > utc_now()
+    assert waiting.note == "лимит сообщений в день исчерпан (2)"
+    assert sum(smsc.message_counts().values()) + len(smtp.received()) == 2
