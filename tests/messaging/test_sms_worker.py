@@ -22,11 +22,6 @@ LONG_TEMPLATE = """{% block sms %}{{ debtor.name }}, {% for i in range(6) %}по
 {% block subject %}{% endblock %}{% block text %}{% endblock %}{% block html %}{% endblock %}"""
 
 
-@pytest.fixture
-def smsc_folder(tmp_path: Path) -> Path:
-    return tmp_path
-
-
 def worker(sessionmaker: async_sessionmaker[AsyncSession], smsc: Smsc, tmp_path: Path,
            **overrides: object) -> SmsWorker:
     settings = SmppSettings(port=smsc.port, system_id=USER, password=PASSWORD,
@@ -85,10 +80,12 @@ async def test_refused_number_is_undelivered_with_the_smsc_reason(
     assert rows[phone(0)].outcome == rows[phone(2)].outcome == "delivered"
 
 
+@pytest.mark.parametrize("busy", ["throttled", "queue-full"])
 async def test_throttling_slows_the_worker_and_nothing_is_lost(
-    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path, busy: str,
 ) -> None:
-    smsc = start_smsc(tmp_path, "--throttle-rate", "10")
+    # ESME_RTHROTTLED (0x58) or ESME_RMSGQFUL (0x14) over 10 messages a second.
+    smsc = start_smsc(tmp_path, "--throttle-rate", "10", "--busy-status", busy)
     count = 40
     try:
         await queue_attempts(sessionmaker, "sms", [phone(i) for i in range(count)])

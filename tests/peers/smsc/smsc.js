@@ -1,7 +1,7 @@
 // Vozvrat's loopback SMSC simulator on the npm package `smpp` (0.5.1), for tests and the benchmark.
 //
 //   node smsc.js --port 0 [--journal FILE] [--user esme --password secret] [--lifetime 600]
-//                [--throttle-rate N] [--reject-prefix P] [--undeliv-prefix P] [--expire-prefix P]
+//                [--throttle-rate N [--busy-status throttled|queue-full]] [--reject-prefix P] [--undeliv-prefix P] [--expire-prefix P]
 //                [--unbind-after N] [--dlr-delay SECONDS]
 //
 // Prints "LISTENING <port>" once bound (port 0 picks a free one) and "STATS {...}" on exit.
@@ -24,6 +24,8 @@ const opt = (name, fallback) => {
 const PORT = +opt('port', 0);
 const LIFETIME = +opt('lifetime', 600);
 const RATE = +opt('throttle-rate', 0);
+// Over the rate the answer is ESME_RTHROTTLED, or ESME_RMSGQFUL as an SMSC whose queue is full.
+const BUSY = opt('busy-status', 'throttled') === 'queue-full' ? smpp.ESME_RMSGQFUL : smpp.ESME_RTHROTTLED;
 const DLR_DELAY_MS = +opt('dlr-delay', 0) * 1000;
 const USER = opt('user', 'esme');
 const PASSWORD = opt('password', 'secret');
@@ -172,7 +174,7 @@ const server = smpp.createServer({ debug: false }, (session) => {
       last = now;
       if (tokens < 1) {
         stats.throttled++;
-        session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+        session.send(pdu.response({ command_status: BUSY }));
         return;
       }
       tokens -= 1;
