@@ -169,3 +169,17 @@ async def test_messages_without_receipts_expire_after_the_receipt_wait(
     assert {(row.status, row.outcome) for row in rows.values()} == {("done", "expired")}
     assert all(row.note == "квитанция о доставке не пришла за 0.000555556 ч" for row in rows.values())
     assert smsc.message_counts() == {phone(i).lstrip("+"): 1 for i in range(3)}
+
+
+async def test_receipts_that_overtake_the_submit_answer_are_matched(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    smsc = start_smsc(tmp_path, "--receipt-first", "--undeliv-prefix", "79100000002")
+    try:
+        await queue_attempts(sessionmaker, "sms", [phone(i) for i in range(4)])
+        await run_until_done(sessionmaker, worker(sessionmaker, smsc, tmp_path), timeout=30)
+    finally:
+        smsc.process.stop()
+    rows = await attempts(sessionmaker)
+    assert [rows[phone(i)].outcome for i in range(4)] == ["delivered", "delivered", "undelivered", "delivered"]
+    assert smsc.stats()["dlr"] == sum(m["parts"] for m in smsc.messages())

@@ -2,7 +2,7 @@
 //
 //   node smsc.js --port 0 [--journal FILE] [--user esme --password secret] [--lifetime 600]
 //                [--throttle-rate N [--busy-status throttled|queue-full]] [--reject-prefix P] [--undeliv-prefix P] [--expire-prefix P]
-//                [--unbind-after N] [--dlr-delay SECONDS]
+//                [--unbind-after N] [--dlr-delay SECONDS] [--receipt-first]
 //
 // Prints "LISTENING <port>" once bound (port 0 picks a free one) and "STATS {...}" on exit.
 // Checks the password, answers submit_sm with a message id, reassembles long messages (UDH
@@ -34,6 +34,8 @@ const UNDELIV = opt('undeliv-prefix', '');
 const EXPIRE = opt('expire-prefix', '');
 const UNBIND_AFTER = +opt('unbind-after', 0);
 const JOURNAL = opt('journal', '');
+// The receipt leaves before the submit answer, as some SMSCs' receipts overtake it.
+const RECEIPT_FIRST = args.includes('--receipt-first');
 
 const stats = { binds: 0, bind_failures: 0, submits: 0, accepted: 0, throttled: 0, rejected: 0,
   messages: 0, dlr: 0, unbinds_sent: 0, enquire_links: 0 };
@@ -96,7 +98,8 @@ function owe(id, pdu, text) {
   };
   owedReceipts.set(id, receipt);
   journal({ type: 'receipt_owed', id, receipt });
-  setTimeout(() => sendReceipt(id), DLR_DELAY_MS);
+  if (RECEIPT_FIRST) sendReceipt(id);
+  else setTimeout(() => sendReceipt(id), DLR_DELAY_MS);
 }
 
 function textOf(pdu) {
@@ -187,8 +190,9 @@ const server = smpp.createServer({ debug: false }, (session) => {
     const id = (nextId++).toString(16).toUpperCase();
     const text = accept(pdu, id);
     stats.accepted++;
+    if (RECEIPT_FIRST && pdu.registered_delivery & 0x03) owe(id, pdu, text);
     session.send(pdu.response({ message_id: id }));
-    if (pdu.registered_delivery & 0x03) owe(id, pdu, text);
+    if (!RECEIPT_FIRST && pdu.registered_delivery & 0x03) owe(id, pdu, text);
     accepted++;
     if (UNBIND_AFTER && accepted % UNBIND_AFTER === 0) {
       // A server-initiated unbind, as an SMSC going down for maintenance sends it.
