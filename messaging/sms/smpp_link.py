@@ -240,6 +240,11 @@ class SmppLink:
         self.throttled = 0
         self.resent = 0
 
+    @property
+    def parts_in_flight(self) -> int:
+        """Parts written to the SMSC and not answered yet (read from the event loop: a snapshot)."""
+        return len(self._in_flight)
+
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._thread = threading.Thread(target=self._run, name="smpp-link", daemon=True)

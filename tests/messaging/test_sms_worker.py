@@ -113,7 +113,7 @@ async def test_smsc_killed_and_restarted_mid_batch_delivers_every_message_once(
             await asyncio.sleep(0.01)
         # Frozen first, so parts are surely written and unanswered when it dies.
         smsc.process.freeze()
-        while sms.sender.unanswered < 10:
+        while sms.sender.link.parts_in_flight < 10:
             await asyncio.sleep(0.01)
         smsc.process.kill()
         await asyncio.sleep(0.3)
