@@ -7,7 +7,7 @@ from models.building import Building
 from models.case import Case, CaseEvent, Dispute, Instalment, Promise
 from models.court_filing import CourtFiling
 from models.organisation import Creditor
-from models.outreach import Attempt, Wave, WaveMember
+from models.outreach import Attempt, SmsPart, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
 from models.person import ContactRefusal, Person, PersonEmail, PersonPhone
 from models.plan import WorkPlan
@@ -31,6 +31,7 @@ __all__ = [
     "PersonEmail",
     "PersonPhone",
     "Promise",
+    "SmsPart",
     "Wave",
     "WaveMember",
     "WorkPlan",

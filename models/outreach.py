@@ -82,3 +82,21 @@ class Attempt(Base):
     outcome_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # The peer's id of what was sent: the email's Message-ID, the SMSC's id of an SMS's first part.
+    message_id: Mapped[str] = mapped_column(String(255), default="", server_default="")
+
+
+class SmsPart(Base):
+    """One segment of an SMS as the SMSC took it: receipts come per segment, matched by its id."""
+
+    __tablename__ = "sms_part"
+    __table_args__ = (Index("uq_sms_part", "attempt_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    message_id: Mapped[str] = mapped_column(String(65), index=True)
+    # Empty until the receipt: delivered, undelivered, expired.
+    state: Mapped[str] = mapped_column(String(16), default="")
+    accepted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    receipt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

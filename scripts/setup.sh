@@ -81,3 +81,4 @@ setup_apt
 setup_venv
 bash scripts/setup_rasa.sh
 setup_speech_models
+bash scripts/setup_messaging.sh

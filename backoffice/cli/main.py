@@ -14,9 +14,11 @@ from backoffice.cli import (
     demo_command,
     demo_data_command,
     import_command,
+    messaging_commands,
     plans_command,
     serve_command,
     wave_command,
+    worker_command,
 )
 from backoffice.cli import calc_command, docs_command
 
@@ -33,6 +35,8 @@ COMMAND_MODULES = (
     cases_command,
     wave_command,
     bot_command,
+    messaging_commands,
+    worker_command,
 )
 
 

@@ -1,0 +1,1 @@
+"""Email over SMTP: composing the message, the pooled sender and the worker."""

@@ -1,0 +1,101 @@
+"""The email worker: claims email attempts and sends them over a pool of reused SMTP connections.
+
+The server's 250 after DATA is the outcome the worker can know: the attempt is delivered, its
+Message-ID kept. A permanent refusal (5xx) makes it undelivered with the server's words. A
+temporary one (4xx) is tried again with a doubling pause; if it still holds after the last try,
+the attempt goes back to the queue for later, since nothing reached the debtor. A recipient
+refused while the message was accepted for others is noted on the attempt.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from campaigns.outcomes import OutcomeKind
+from campaigns.queue.claims import PreContactCheck
+from campaigns.queue.precontact import pre_contact_check
+from messaging.email.compose import Attachment, Envelope, compose, message_id
+from messaging.email.smtp_sender import SmtpPool, Verdict
+from messaging.queue_work import StartedAttempt, claim_and_start, release_sent, report, requeue_unsent
+from messaging.settings import SmtpSettings
+from messaging.templating.render import EmailText, email_text
+from messaging.templating.store import TemplateStore
+from models.column_types import utc_now
+from models.enums import Channel
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_SECONDS = 1.0
+REQUEUE_AFTER = timedelta(hours=1)
+
+AttachmentsFor = Callable[[StartedAttempt, EmailText], tuple[Attachment, ...]]
+
+
+def notice_attachment(item: StartedAttempt, text: EmailText) -> tuple[Attachment, ...]:
+    """The notice template carries the notice itself as a file the debtor can keep and print."""
+    if item.attempt.template != "debt_notice":
+        return ()
+    return (Attachment(f"Уведомление о задолженности {item.context.account.number}.html",
+                       "text/html", text.html.encode("utf-8"), charset="utf-8"),)
+
+
+@dataclass
+class EmailWorker:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    settings: SmtpSettings
+    templates: TemplateStore
+    name: str
+    check: PreContactCheck = pre_contact_check
+    attachments: AttachmentsFor = notice_attachment
+    channel: str = Channel.EMAIL.value
+    pool: SmtpPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pool = SmtpPool(self.settings)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                started = await claim_and_start(self.sessionmaker, self.name, self.channel,
+                                                self.check, self.settings.pool_size * 4)
+                if not started:
+                    try:
+                        await asyncio.wait_for(stop.wait(), IDLE_POLL_SECONDS)
+                    except TimeoutError:
+                        pass
+                    continue
+                await asyncio.gather(*(self._deliver(item) for item in started))
+        finally:
+            await self.pool.close()
+
+    async def _deliver(self, item: StartedAttempt) -> None:
+        attempt = item.attempt
+        msg_id = message_id(attempt.idempotency_key, self.settings.message_id_domain)
+        try:
+            text = email_text(self.templates.get(attempt.template), item.context)
+            message = compose(Envelope(self.settings.sender, self.settings.sender_name,
+                                       attempt.address, item.context.debtor.full_name),
+                              text, msg_id, self.attachments(item, text))
+        except Exception as exc:
+            log.exception("email for attempt %s not composed", attempt.id)
+            await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
+                         f"письмо не сформировано: {exc}")
+            return
+        result = await self.pool.send(message)
+        if result.verdict == Verdict.TRANSIENT:
+            await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
+                                 f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
+            return
+        async with self.sessionmaker() as session, session.begin():
+            await release_sent(session, attempt.id, msg_id)
+        if result.verdict == Verdict.PERMANENT:
+            await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
+                         f"сервер отказал: {result.reason}")
+        else:
+            note = "; ".join(f"отказ для {a}: {why}" for a, why in result.refused.items())
+            await report(self.sessionmaker, attempt.id, OutcomeKind.DELIVERED, note)

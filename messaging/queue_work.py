@@ -1,0 +1,92 @@
+"""What the SMS and email workers share: claiming and starting attempts, and reporting outcomes."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from campaigns.outcomes import OutcomeKind, OutcomeRejected, OutcomeReport, record_outcome
+from campaigns.queue.claims import ClaimedAttempt, PreContactCheck, claim, extend_lease, mark_started
+from messaging.templating.context import MessageContext, load_context
+from models.column_types import utc_now
+from models.enums import AttemptStatus
+from models.outreach import Attempt
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StartedAttempt:
+    attempt: ClaimedAttempt
+    context: MessageContext
+
+
+async def claim_and_start(
+    sessionmaker: async_sessionmaker[AsyncSession], worker: str, channel: str,
+    check: PreContactCheck, limit: int,
+) -> list[StartedAttempt]:
+    """Claim due attempts of ``channel``, mark them started and load what their templates say.
+
+    Started is written before anything is sent: an attempt this worker may have sent is never
+    handed to another worker.
+    """
+    claimed = await claim(sessionmaker, worker, [channel], check, limit=limit)
+    if not claimed:
+        return []
+    now = utc_now()
+    started: list[StartedAttempt] = []
+    async with sessionmaker() as session, session.begin():
+        for attempt in claimed:
+            if await mark_started(session, attempt.id, worker, now=now):
+                context = await load_context(session, attempt.case_id, attempt.person_id, now)
+                started.append(StartedAttempt(attempt, context))
+    return started
+
+
+async def keep_leases(sessionmaker: async_sessionmaker[AsyncSession], worker: str,
+                      attempt_ids: Sequence[int], lease: timedelta) -> None:
+    """Extend the leases of attempts still being sent (an SMSC down for minutes must not make
+    the scheduler send them to review while they wait here to be re-sent)."""
+    if not attempt_ids:
+        return
+    async with sessionmaker() as session, session.begin():
+        for attempt_id in attempt_ids:
+            await extend_lease(session, attempt_id, worker, lease)
+
+
+async def release_sent(session: AsyncSession, attempt_id: int, message_id: str) -> None:
+    """The peer took the message: keep its id and drop the lease, the attempt now waits for a
+    receipt (hours, sometimes) and must not be sent to review when the lease would run out."""
+    await session.execute(
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.STARTED.value)
+        .values(message_id=message_id, lease_owner="", lease_expires_at=None))
+
+
+async def report(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
+                 kind: OutcomeKind, note: str = "") -> bool:
+    """Report through campaigns' one door, in a transaction of its own; False if not applied."""
+    async with sessionmaker() as session, session.begin():
+        try:
+            result = await record_outcome(session, attempt_id, OutcomeReport(kind=kind, note=note))
+        except (LookupError, OutcomeRejected):
+            log.exception("outcome %s for attempt %s refused", kind, attempt_id)
+            return False
+    return result.applied
+
+
+async def requeue_unsent(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
+                         retry_at: datetime, reason: str) -> None:
+    """Give back a started attempt whose peer refused it for now and took nothing (an SMTP 4xx).
+
+    Unlike a lease that ran out, here the peer's answer proves nothing reached the debtor, so
+    the attempt may be claimed again later; it no longer counts as a contact.
+    """
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.STARTED.value)
+            .values(status=AttemptStatus.QUEUED.value, started_at=None, lease_owner="",
+                    lease_expires_at=None, not_before=retry_at, note=reason))
