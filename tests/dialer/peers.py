@@ -152,6 +152,8 @@ class SippCallee:
     scenario: str
     user: str
     extra: tuple[str, ...] = ()
+    # @NAME@ placeholders of the scenario file and their values (sipp's -key cannot set a status).
+    fill: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_udp_port)
     media_port: int = field(default_factory=free_udp_port)
     process: subprocess.Popen[bytes] | None = None
@@ -167,8 +169,13 @@ class SippCallee:
         if registered.returncode != 0:
             raise RuntimeError(f"sipp did not register: {registered.stdout[-500:]!r}")
         self.log = (self.workdir / f"sipp-{self.port}.log").open("wb")
+        scenario = (SIPP_DIR / f"{self.scenario}.xml").read_text()
+        for name, value in self.fill.items():
+            scenario = scenario.replace(f"@{name}@", value)
+        scenario_path = self.workdir / f"{self.scenario}-{self.port}.xml"
+        scenario_path.write_text(scenario)
         self.process = subprocess.Popen(
-            self._sipp(SIPP_DIR / f"{self.scenario}.xml", "-mp", str(self.media_port), "-rtp_echo",
+            self._sipp(scenario_path, "-mp", str(self.media_port), "-rtp_echo",
                        *self.extra),
             stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir, env=_sipp_env())
         time.sleep(0.2)
