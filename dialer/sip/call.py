@@ -182,23 +182,23 @@ class DialerCall:
             if method == "ACK":
                 return
             if method == "BYE":
-                self._send(response(message, 200, "OK", via, self.dialog.local_tag))
+                self._reply(message, response(message, 200, "OK", via, self.dialog.local_tag))
                 if self.state != State.ENDED:
                     self._finish(CallEnd.CALLEE_HUNG_UP if self.state == State.ANSWERED
                                  else CallEnd.FAILED, None, "BYE до ответа")
             elif method == "INVITE":
                 self._reinvite(message, via)
             elif method == "INFO":
-                self._send(response(message, 200, "OK", via, self.dialog.local_tag))
+                self._reply(message, response(message, 200, "OK", via, self.dialog.local_tag))
                 found = _INFO_SIGNAL.search(message.raw.decode("utf8", "replace"))
                 if found and self.state == State.ANSWERED:
                     self._emit(Progress.DTMF, digit=found.group(1).upper())
             else:
-                self._send(response(message, 200, "OK", via, self.dialog.local_tag))
+                self._reply(message, response(message, 200, "OK", via, self.dialog.local_tag))
 
     def _reinvite(self, message: SipMessage, via: str) -> None:
         if self.state != State.ANSWERED:
-            self._send(response(message, 491, "Request Pending", via, self.dialog.local_tag))
+            self._reply(message, response(message, 491, "Request Pending", via, self.dialog.local_tag))
             return
         answer = media_answer(message, (self.media.payload_type,)) if self.media else None
         if answer is not None:
@@ -207,7 +207,7 @@ class DialerCall:
         self.dialog.sdp_version += 1
         body = sdp(self.dialog.local_address, self.rtp.inPort, self.dialog.session_id,
                    self.dialog.sdp_version, (self.rtp.payload_type,))
-        self._send(self.dialog.answer_to_invite(message, via, body))
+        self._reply(message, self.dialog.answer_to_invite(message, via, body))
 
     def on_dtmf(self, digit: str) -> None:
         self._emit(Progress.DTMF, digit=digit)
@@ -235,6 +235,9 @@ class DialerCall:
 
     def _send(self, text: str) -> None:
         self.phone.transport.send(text)
+
+    def _reply(self, request: SipMessage, text: str) -> None:
+        self.phone.transport.reply(request, text)
 
     def _schedule(self, delay: float, action: Callable[[], None]) -> None:
         self._cancel_timer()

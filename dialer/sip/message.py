@@ -14,6 +14,9 @@ ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO"
 
 
 class SipMessage(SIP.SIPMessage):
+    # Where the datagram came from; responses go back there.
+    source: tuple[str, int] | None = None
+
     def parse(self, data: bytes) -> None:
         self.SIPCompatibleMethods = ACCEPTED_METHODS
         super().parse(data)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dialer.audio.recording import CallRecording
 from dialer.settings import SipSettings
 from dialer.sip.call import DialerCall
-from dialer.sip.dialog import response
+from dialer.sip.dialog import new_tag, response
 from dialer.sip.message import SipMessage
 from dialer.sip.progress import CallEvent
 from dialer.sip.registration import Registration, RegistrationState
@@ -84,17 +84,17 @@ class DialerPhone:
         method = message.method
         if method == "ACK":
             return
-        via = self.transport.via_of(message)
+        via, tag = self.transport.via_of(message), new_tag()
         if method == "OPTIONS":
             # A carrier's keep-alive: pyVoIP never answers it and the trunk marks us down.
-            self.transport.send(response(message, 200, "OK", via, "",
+            self.transport.reply(message, response(message, 200, "OK", via, tag,
                                          extra="Accept: application/sdp\r\n"))
         elif method in ("NOTIFY", "INFO"):
-            self.transport.send(response(message, 200, "OK", via, ""))
+            self.transport.reply(message, response(message, 200, "OK", via, tag))
         elif method == "INVITE":
             # The dialer takes no inbound calls.
-            self.transport.send(response(message, 486, "Busy Here", via, ""))
+            self.transport.reply(message, response(message, 486, "Busy Here", via, tag))
         elif method in ("BYE", "CANCEL"):
-            self.transport.send(response(message, 481, "Call/Transaction Does Not Exist", via, ""))
+            self.transport.reply(message, response(message, 481, "Call/Transaction Does Not Exist", via, tag))
         else:
-            self.transport.send(response(message, 405, "Method Not Allowed", via, ""))
+            self.transport.reply(message, response(message, 405, "Method Not Allowed", via, tag))

@@ -48,12 +48,21 @@ class SipTransport(SIP.SIPClient):
             self._reader.join(timeout=1)
         self.s.close()
 
-    def send(self, text: str) -> None:
+    def send(self, text: str, to: tuple[str, int] | None = None) -> None:
+        destination = to or (self.server, self.port)
         try:
-            self.s.sendto(text.encode("utf8"), (self.server, self.port))
+            self.s.sendto(text.encode("utf8"), destination)
         except OSError as exc:
             # An unreachable proxy (ICMP) surfaces as a timeout of whatever waited for the answer.
-            log.warning("SIP send to %s:%s failed: %s", self.server, self.port, exc)
+            log.warning("SIP send to %s:%s failed: %s", *destination, exc)
+
+    def reply(self, request: SipMessage, text: str) -> None:
+        """Answer where the request came from (RFC 3581 symmetric response routing).
+
+        pyVoIP sends every response to the registrar, so anything that reaches the phone directly
+        (a carrier's OPTIONS, a second proxy) never gets its answer.
+        """
+        self.send(text, request.source)
 
     def via_of(self, request: SipMessage) -> str:
         return self._gen_response_via_header(request)
@@ -64,7 +73,7 @@ class SipTransport(SIP.SIPClient):
                 ready, _, _ = select.select([self.s], [], [], 0.2)
                 if not ready:
                     continue
-                raw = self.s.recv(65535)
+                raw, source = self.s.recvfrom(65535)
             except (OSError, ValueError):
                 if not self.NSD:
                     return
@@ -73,6 +82,7 @@ class SipTransport(SIP.SIPClient):
                 continue  # keep-alive
             try:
                 message = SipMessage(raw)
+                message.source = source
             except Exception as exc:
                 log.debug("unparsable SIP datagram dropped: %s", exc)
                 continue
