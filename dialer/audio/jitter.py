@@ -19,14 +19,15 @@ class JitterBuffer:
         self._prime = prime_frames
         # Beyond this backlog (clock drift, a burst) the oldest frames are dropped to bound latency.
         self._max = max_frames
-        self._frames: dict[int, bytes] = {}
+        self._frames: dict[int, bytes | None] = {}
         self._next: int | None = None
         self._primed = False
         self._lock = threading.Lock()
         self.lost = 0
         self.dropped = 0
 
-    def put(self, sequence: int, frame: bytes) -> None:
+    def put(self, sequence: int, frame: bytes | None) -> None:
+        """``frame`` None: a packet without audio (an RFC 4733 event) took this sequence number."""
         with self._lock:
             if self._next is None:
                 self._next = sequence
@@ -48,9 +49,14 @@ class JitterBuffer:
                     return SILENCE
                 self._primed = True
             assert self._next is not None
-            frame = self._frames.pop(self._next, None)
-            self._next = (self._next + 1) & 0xFFFF
-            if frame is None:
-                self.lost += 1
-                return SILENCE
-            return frame
+            while True:
+                present = self._next in self._frames
+                frame = self._frames.pop(self._next, None)
+                self._next = (self._next + 1) & 0xFFFF
+                if frame is not None:
+                    return frame
+                if not present:
+                    self.lost += 1
+                    return SILENCE
+                if not self._frames:
+                    return SILENCE

@@ -6,7 +6,9 @@ What pyVoIP 1.6.8 does and why each part is replaced here:
 - its sender sleeps "20 ms minus the work" each packet and drifts (49.8 packets/s, 0.25 s a
   minute): we send packet n at start + n·20 ms;
 - its receiver polls a non-blocking socket every 10 ms and fills lost packets with clicks: we wait
-  in select() and hand over one frame per tick from a jitter buffer, silence for gaps;
+  in select(), hand each frame to the reader as it arrives in sequence (silence for lost ones, and
+  silence on our 20 ms clock while nothing arrives), so the reader follows the callee's own clock
+  and never waits; the recording pairs both sides on our clock through a jitter buffer;
 - its sockets are bound only once the call is answered, so the callee's first audio is lost:
   we bind and listen before the INVITE leaves;
 - a re-INVITE restarts its threads (two senders, 100 packets/s): ``start`` here runs once and
@@ -25,7 +27,7 @@ from collections.abc import Callable
 
 from pyVoIP import RTP
 
-from dialer.audio.frames import FRAME_MS, FRAME_SAMPLES, decode_g711, encode_g711
+from dialer.audio.frames import FRAME_MS, FRAME_SAMPLES, SILENCE, decode_g711, encode_g711, split_frames
 from dialer.audio.jitter import JitterBuffer
 from dialer.audio.playback import Outbound
 from dialer.audio.recording import CallRecording
@@ -35,6 +37,11 @@ log = logging.getLogger(__name__)
 PERIOD_S = FRAME_MS / 1000
 # Behind the clock by more than this (a stalled machine): restart the clock instead of bursting.
 MAX_LATE_S = 0.2
+# No packet for this long (the callee sends nothing, or the network lost a stretch): the reader
+# gets silence on our clock until packets come back.
+GAP_S = 0.2
+# A jump in sequence numbers beyond this is a new stream (e.g. after a re-INVITE), not a loss.
+MAX_CONCEALED_FRAMES = 50
 DTMF_KEYS = "0123456789*#ABCD"
 
 
@@ -52,14 +59,21 @@ class PcmRtpClient(RTP.RTPClient):
         self._on_frame = on_frame
         self.recording = recording
         self.outbound = Outbound()
-        self.jitter = JitterBuffer()
+        # Only the recording plays out through it; 100 ms absorbs the arrival jitter seen here.
+        self.jitter = JitterBuffer(prime_frames=5)
         self.payload_type = 0
         self._last_dtmf_timestamp: int | None = None
+        self._expected_sequence: int | None = None
+        self._deliver_lock = threading.Lock()
+        self._last_delivery = time.monotonic()
         self._receiver: threading.Thread | None = None
         self._sender: threading.Thread | None = None
         # Send times (monotonic s) of every packet, when a benchmark asks for them.
         self.send_times: list[float] | None = None
         self.packets_sent = 0
+        # Silence frames handed to the reader for lost packets and for stretches with no packets.
+        self.concealed_frames = 0
+        self.gap_frames = 0
 
     def open(self) -> int:
         """Bind a free port of the range and start receiving now, before the INVITE is sent."""
@@ -120,11 +134,35 @@ class PcmRtpClient(RTP.RTPClient):
     def parse_packet(self, packet: bytes) -> None:
         message = RTP.RTPMessage(packet, self.assoc)
         if message.payload_type == RTP.PayloadType.EVENT:
+            # Events share the audio's sequence numbers (baresip even interleaves them with audio):
+            # they are no loss to conceal.
+            self.jitter.put(message.sequence, None)
+            self._in_sequence(message.sequence, None)
             self._telephone_event(message)
         elif message.payload_type in (RTP.PayloadType.PCMU, RTP.PayloadType.PCMA):
-            self.jitter.put(message.sequence, decode_g711(message.payload, int(message.payload_type)))
+            pcm = decode_g711(message.payload, int(message.payload_type))
+            self.jitter.put(message.sequence, pcm)
+            self._in_sequence(message.sequence, pcm)
         else:
             raise RTP.RTPParseError(f"unsupported payload {message.payload_type}")
+
+    def _in_sequence(self, sequence: int, pcm: bytes | None) -> None:
+        expected = sequence if self._expected_sequence is None else self._expected_sequence
+        gap = (sequence - expected) & 0xFFFF
+        if gap >= 0x8000:
+            return  # late or duplicate: its slot was already handed over
+        self._expected_sequence = (sequence + 1) & 0xFFFF
+        if gap <= MAX_CONCEALED_FRAMES:
+            for _ in range(gap):
+                self._deliver(SILENCE)
+            self.concealed_frames += gap
+        for frame in split_frames(pcm or b""):
+            self._deliver(frame)
+
+    def _deliver(self, frame: bytes) -> None:
+        with self._deliver_lock:
+            self._last_delivery = time.monotonic()
+            self._on_frame(frame)
 
     def _telephone_event(self, message: RTP.RTPMessage) -> None:
         # RFC 4733: one key press is a run of packets sharing a timestamp (and three end packets);
@@ -158,10 +196,11 @@ class PcmRtpClient(RTP.RTPClient):
             timestamp += FRAME_SAMPLES
             sent += 1
             self.packets_sent += 1
-            heard = self.jitter.pop()
-            self._on_frame(heard)
+            if time.monotonic() - self._last_delivery > GAP_S:
+                self._deliver(SILENCE)
+                self.gap_frames += 1
             if self.recording is not None:
-                self.recording.write(heard, frame)
+                self.recording.write(self.jitter.pop(), frame)
             delay = start + sent * PERIOD_S - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
