@@ -24,7 +24,7 @@ from pathlib import Path
 from campaigns.outcomes.report import OutcomeKind
 from dialer.audio.frames import RATE, resample_to_line
 from dialer.audio.playback import Playback
-from dialer.audio.recording import CallRecording
+from dialer.audio.recording import CallRecording, purge_recordings
 from dialer.settings import SipSettings
 from dialer.sip.call import DialerCall
 from dialer.sip.phone import DialerPhone
@@ -94,6 +94,8 @@ class LiveCall:
         elif event.progress == Progress.ENDED:
             assert event.end is not None
             talk = time.monotonic() - self._answered_at if self._answered_at else 0.0
+            if self._answered_at is None and self._recording is not None:
+                self._recording.unlink(missing_ok=True)  # nothing was said: keep no file
             self.result = CallResult(event.end, event.sip_code, event.reason,
                                      self._answered_at is not None, round(talk, 3),
                                      self._recording if self._answered_at else None)
@@ -185,6 +187,8 @@ class PhoneLine:
         self._loop = asyncio.get_running_loop()
         self._phone = DialerPhone(self.settings, self._on_registration, register=self._register)
         await asyncio.to_thread(self._phone.start)
+        await asyncio.to_thread(purge_recordings, self.settings.recordings_dir,
+                                self.settings.recording_retention_days)
 
     def _on_registration(self, state: RegistrationState) -> None:
         assert self._loop is not None

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from backoffice.cli import (
+    call_command,
     cases_command,
     db_commands,
     demo_command,
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     plans_command,
     cases_command,
     wave_command,
+    call_command,
 )
 
 

@@ -39,6 +39,7 @@ async def test_final_response_ends_the_call_with_its_outcome_and_is_acknowledged
     assert (result.end, result.sip_code, result.outcome_kind) == (end, seen, kind)
     assert _progress(call)[-2:] == [Progress.RINGING, Progress.ENDED]
     assert result.recording is None
+    assert not list((tmp_path / "recordings").glob("*.wav")), "no recording of an unanswered call"
     assert callee.wait(10) == 0, "sipp never got the ACK for its final response"
     assert line.live_calls == 0
 
