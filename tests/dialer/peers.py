@@ -78,6 +78,13 @@ class Kamailio:
                 raise RuntimeError(f"kamailio did not start: {self.workdir}")
         return self
 
+    def requests(self, method: str, call_id: str) -> int:
+        """How many ``method`` requests of this call reached the proxy (its log prefix names both)."""
+        self.log.flush()
+        text = (self.workdir / f"kamailio-{self.port}.log").read_text(errors="replace")
+        return sum(1 for line in text.splitlines()
+                   if f" {method} {call_id}}}" in line and f"REQ {method} " in line)
+
     def stop(self) -> None:
         if self.process is not None:
             _stop(self.process)
