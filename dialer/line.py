@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaigns.outcomes.report import OutcomeKind
-from dialer.audio.frames import RATE, resample_to_line
 from dialer.audio.playback import Playback
 from dialer.audio.recording import CallRecording, purge_recordings
 from dialer.settings import SipSettings
@@ -37,6 +36,13 @@ MAX_PENDING_FRAMES = 500
 
 class CallEndedError(Exception):
     """The call is over: no more frames will come."""
+
+
+@dataclass(frozen=True)
+class DtmfKey:
+    """A key the callee pressed, in order among the audio frames."""
+
+    digit: str
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,8 @@ class LiveCall:
     def __init__(self, loop: asyncio.AbstractEventLoop, recording: Path | None) -> None:
         self._loop = loop
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
-        self._frames: asyncio.Queue[bytes | None] = asyncio.Queue()
+        # The callee's frames and keys in arrival order; None once the call is over.
+        self._frames: asyncio.Queue[bytes | DtmfKey | None] = asyncio.Queue()
         self._answered = asyncio.Event()
         self._ended = asyncio.Event()
         self._recording = recording
@@ -91,6 +98,8 @@ class LiveCall:
         if event.progress == Progress.ANSWERED:
             self._answered_at = time.monotonic()
             self._answered.set()
+        elif event.progress == Progress.DTMF and event.digit:
+            self._frames.put_nowait(DtmfKey(event.digit))
         elif event.progress == Progress.ENDED:
             assert event.end is not None
             talk = time.monotonic() - self._answered_at if self._answered_at else 0.0
@@ -134,18 +143,41 @@ class LiveCall:
     def ended(self) -> bool:
         return self._ended.is_set()
 
-    async def read_frame(self) -> bytes:
-        """The next 20 ms of the callee (16-bit PCM, 8 kHz), one per tick of the line's clock."""
-        frame = await self._frames.get()
-        if frame is None:
-            self._frames.put_nowait(None)
-            raise CallEndedError(self.result.end if self.result else "ended")
-        return frame
+    async def inbound(self) -> AsyncIterator[bytes | DtmfKey]:
+        """The callee's 20 ms frames (16-bit PCM, 8 kHz) and key presses, until the call ends."""
+        while True:
+            item = await self._frames.get()
+            if item is None:
+                self._frames.put_nowait(None)
+                return
+            yield item
 
-    def play(self, pcm16: bytes, rate: int = RATE) -> Playback:
-        """Queue speech for the line; ``Playback.share`` tells how much was sent so far."""
+    async def read_frame(self) -> bytes:
+        """The next 20 ms of the callee (keys skipped); CallEndedError once the call is over."""
+        while True:
+            item = await self._frames.get()
+            if item is None:
+                self._frames.put_nowait(None)
+                raise CallEndedError(self.result.end if self.result else "ended")
+            if isinstance(item, bytes):
+                return item
+
+    def send_frame(self, frame: bytes) -> None:
+        """One 20 ms frame from a speaker that paces itself (the voice bot's session)."""
         assert self.sip is not None
-        return self.sip.rtp.outbound.enqueue(resample_to_line(pcm16, rate))
+        self.sip.rtp.outbound.enqueue_frame(frame)
+
+    async def wait_sent(self, limit_s: float = 2.0) -> None:
+        """Until everything queued for the line went out (before hanging up after a goodbye)."""
+        assert self.sip is not None
+        deadline = time.monotonic() + limit_s
+        while self.sip.rtp.outbound.pending_frames and not self.ended and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
+    def play(self, pcm16: bytes) -> Playback:
+        """Queue speech (8 kHz 16-bit PCM) for the line; ``Playback.share`` tells how much went."""
+        assert self.sip is not None
+        return self.sip.rtp.outbound.enqueue(pcm16)
 
     def stop_playback(self) -> None:
         """Barge-in: drop what the bot has not said yet."""

@@ -13,7 +13,9 @@ from dialer.line import PhoneLine
 from dialer.settings import sip_settings
 from dialer.sip.progress import CallEvent, Progress
 from dialer.sip.registration import RegistrationStatus
-from dialer.test_phrase import TEST_PHRASE, speak_ru
+from voicebot.speech.espeak_voice import EspeakSynthesizer
+
+TEST_PHRASE = "Проверка линии. Это тестовый звонок системы Возврат. Спасибо, до свидания."
 
 PROGRESS_TITLES = {
     Progress.TRYING: "вызов принят сетью",
@@ -49,7 +51,7 @@ def _line(event: CallEvent) -> str:
 
 async def run_test(args: argparse.Namespace) -> int:
     settings = sip_settings()
-    phrase = asyncio.create_task(asyncio.to_thread(speak_ru, args.phrase))
+    phrase = asyncio.create_task(EspeakSynthesizer("ru").synthesize(args.phrase))
     line = PhoneLine(settings)
     await line.start()
     try:

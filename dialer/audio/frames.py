@@ -26,17 +26,3 @@ def encode_g711(pcm16: bytes, payload_type: int) -> bytes:
 
 def decode_g711(payload: bytes, payload_type: int) -> bytes:
     return audioop.alaw2lin(payload, 2) if payload_type == PCMA else audioop.ulaw2lin(payload, 2)
-
-
-def resample_to_line(pcm16: bytes, rate: int) -> bytes:
-    """Speech from a TTS at ``rate`` to the line's 8 kHz with a band-limited resampler.
-
-    audioop.ratecv (what pyVoIP users reach for) aliases audibly; soxr filters properly.
-    """
-    if rate == RATE:
-        return pcm16
-    import numpy as np
-    import soxr
-
-    samples = np.frombuffer(pcm16, dtype="<i2")
-    return soxr.resample(samples, rate, RATE, quality="HQ").astype("<i2").tobytes()

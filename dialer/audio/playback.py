@@ -22,11 +22,19 @@ class Playback:
         return 1.0 if self.total_frames == 0 else min(1.0, self.sent_frames / self.total_frames)
 
 
+# After running dry, sending resumes once this many frames wait (or as many ticks passed): a
+# speaker that writes frame by frame on its own 20 ms clock (the voice bot's session) then keeps
+# 60 ms in hand instead of leaving a gap at every scheduling hiccup.
+PRIME_FRAMES = 3
+
+
 class Outbound:
     """Frames waiting for the transmit clock; appends and pops are atomic on a deque."""
 
     def __init__(self) -> None:
         self._queue: deque[tuple[bytes, Playback]] = deque()
+        self._dry = True
+        self._waited = 0
 
     def enqueue(self, pcm16: bytes) -> Playback:
         frames = split_frames(pcm16)
@@ -36,10 +44,23 @@ class Outbound:
         self._queue.extend((frame, playback) for frame in frames)
         return playback
 
+    def enqueue_frame(self, frame: bytes) -> None:
+        """One frame of a stream whose speaker keeps its own count of what was said."""
+        playback = Playback(total_frames=1)
+        self._queue.append((frame, playback))
+
     def next_frame(self) -> bytes:
+        if self._dry:
+            if not self._queue:
+                return SILENCE
+            self._waited += 1
+            if len(self._queue) < PRIME_FRAMES and self._waited < PRIME_FRAMES:
+                return SILENCE
+            self._dry, self._waited = False, 0
         try:
             frame, playback = self._queue.popleft()
         except IndexError:
+            self._dry = True
             return SILENCE
         if playback.stopped:
             return SILENCE

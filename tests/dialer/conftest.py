@@ -8,7 +8,13 @@ import pytest
 
 from dialer.line import PhoneLine
 from dialer.settings import SipSettings
-from tests.dialer.peers import HOST, PASSWORD, Kamailio
+from tests.dialer.peers import HOST, PASSWORD, Kamailio, stop_started
+
+
+@pytest.fixture(autouse=True)
+def _stop_peers() -> Iterator[None]:
+    yield
+    stop_started()
 
 
 @pytest.fixture

@@ -21,6 +21,15 @@ HOST = "127.0.0.1"
 PASSWORD = "secret"
 
 
+# Peers started by the running test; the dialer conftest stops whatever the test left running.
+STARTED: list[Kamailio | Baresip | SippCallee] = []
+
+
+def stop_started() -> None:
+    while STARTED:
+        STARTED.pop().stop()
+
+
 def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((HOST, 0))
@@ -72,6 +81,7 @@ class Kamailio:
             args += ["-A", define]
         self.log = (self.workdir / f"kamailio-{self.port}.log").open("wb")
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        STARTED.append(self)
         deadline = time.monotonic() + 10
         while not _options_ping(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -89,6 +99,7 @@ class Kamailio:
         if self.process is not None:
             _stop(self.process)
             self.log.close()
+            self.process = None
 
 
 @dataclass
@@ -132,6 +143,7 @@ class Baresip:
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(["baresip", "-f", str(self.home)], stdout=self.log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        STARTED.append(self)
         deadline = time.monotonic() + 10
         while b"200 OK" not in self.log_path.read_bytes():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -148,6 +160,7 @@ class Baresip:
         if self.process is not None:
             _stop(self.process)
             self.log.close()
+            self.process = None
 
 
 @dataclass
@@ -185,6 +198,7 @@ class SippCallee:
             self._sipp(scenario_path, "-mp", str(self.media_port), "-rtp_echo",
                        *self.extra),
             stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir, env=_sipp_env())
+        STARTED.append(self)
         time.sleep(0.2)
         return self
 
@@ -196,6 +210,7 @@ class SippCallee:
         if self.process is not None:
             _stop(self.process)
             self.log.close()
+            self.process = None
 
 
 def _sipp_env() -> dict[str, str]:

@@ -15,7 +15,7 @@ from tests.dialer.peers import HOST, PASSWORD, Kamailio, SippCallee, free_udp_po
 
 async def test_stock_pyvoip_leaves_a_busy_call_dialing_without_an_ack(
         kamailio: Kamailio, tmp_path: Path) -> None:
-    callee = SippCallee(tmp_path, kamailio.port, "uas_reject", "busy", ("-d", "200"),
+    SippCallee(tmp_path, kamailio.port, "uas_reject", "busy", ("-d", "200"),
                         {"CODE": "486", "REASON": "Busy Here"}).start()
     phone = VoIPPhone(HOST, kamailio.port, "stock", PASSWORD, myIP=HOST, sipPort=free_udp_port(),
                       rtpPortLow=20000, rtpPortHigh=29999)
