@@ -32,6 +32,10 @@ from dialer.sip.registration import RegistrationState, RegistrationStatus
 
 # Frames kept for a reader that lags (10 s); older ones are dropped rather than growing memory.
 MAX_PENDING_FRAMES = 500
+# Early media (a carrier's ringback or announcement before the answer) is kept only this far back
+# once the call is answered: the callee's first words may arrive a moment before its 200 OK is
+# handled, a ringback must not reach the bot as if the debtor had spoken.
+KEPT_BEFORE_ANSWER_FRAMES = 10
 
 
 class CallEndedError(Exception):
@@ -97,6 +101,7 @@ class LiveCall:
         self.history.append(event)
         if event.progress == Progress.ANSWERED:
             self._answered_at = time.monotonic()
+            self._drop_early_media()
             self._answered.set()
         elif event.progress == Progress.DTMF and event.digit:
             self._frames.put_nowait(DtmfKey(event.digit))
@@ -111,6 +116,13 @@ class LiveCall:
             self._frames.put_nowait(None)
             self._ended.set()
         self._events.put_nowait(event)
+
+    def _drop_early_media(self) -> None:
+        pending = []
+        while not self._frames.empty():
+            pending.append(self._frames.get_nowait())
+        for item in pending[-KEPT_BEFORE_ANSWER_FRAMES:]:
+            self._frames.put_nowait(item)
 
     def _handle_frame(self, frame: bytes) -> None:
         if self._frames.qsize() >= MAX_PENDING_FRAMES:

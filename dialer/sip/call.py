@@ -110,6 +110,11 @@ class DialerCall:
             if method != "INVITE" or (self.state == State.ENDED and message.code < 200):
                 return
             code = message.code
+            if int(message.headers["CSeq"]["check"]) != self.dialog.cseq:
+                if code >= 300:
+                    # A retransmitted answer to the INVITE our credentials replaced: ACK it again.
+                    self._send(self.dialog.ack(message))
+                return
             if code < 200:
                 self._provisional(code)
             elif code < 300:

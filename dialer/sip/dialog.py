@@ -132,7 +132,8 @@ class Dialog:
         else:
             # A non-2xx ACK belongs to the INVITE transaction: same branch and Request-URI.
             target, branch = self.request_uri, self.branch
-        return (f"ACK {target} SIP/2.0\r\n" + self._common("ACK", self.cseq, to_tag, branch)
+        cseq = int(response.headers["CSeq"]["check"])
+        return (f"ACK {target} SIP/2.0\r\n" + self._common("ACK", cseq, to_tag, branch)
                 + "Content-Length: 0\r\n\r\n")
 
     def bye(self) -> str:

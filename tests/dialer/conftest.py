@@ -1,4 +1,4 @@
-"""Fixtures starting the real peers (tests/dialer/peers.py) and the dialer's phone line."""
+"""Fixtures starting the real peers (dialer/peers/processes.py) and the dialer's phone line."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -8,7 +8,7 @@ import pytest
 
 from dialer.line import PhoneLine
 from dialer.settings import SipSettings
-from tests.dialer.peers import HOST, PASSWORD, Kamailio, stop_started
+from dialer.peers.processes import HOST, PASSWORD, Kamailio, stop_started
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from dialer.line import CallEndedError, LiveCall, PhoneLine
 from dialer.sip.progress import CallEnd, Progress
 from dialer.sip.registration import RegistrationStatus
 from tests.dialer.audio_compare import fidelity, stereo_channel
-from tests.dialer.peers import Baresip, Kamailio
+from dialer.peers.processes import Baresip, Kamailio
 from tests.dialer.speech import long_text, read_pcm, speak
 
 HOLD_S = 47.0

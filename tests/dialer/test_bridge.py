@@ -12,7 +12,7 @@ from campaigns.outcomes.report import OutcomeKind
 from dialer.bridge import LineSink, talk
 from dialer.line import PhoneLine
 from dialer.sip.progress import CallEnd
-from tests.dialer.peers import Baresip, Kamailio
+from dialer.peers.processes import Baresip, Kamailio
 from tests.voicebot.speech.conftest import YES, YES_NO, engines  # noqa: F401  (the fixture)
 from tests.voicebot.speech.scripted import ScriptedConversation
 from voicebot.speech.engines import SpeechEngines

@@ -8,7 +8,7 @@ import sys
 import wave
 from pathlib import Path
 
-from tests.dialer.peers import HOST, PASSWORD, Baresip, Kamailio
+from dialer.peers.processes import HOST, PASSWORD, Baresip, Kamailio
 from tests.dialer.speech import speak
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ import pytest
 from campaigns.outcomes.report import OutcomeKind
 from dialer.line import PhoneLine
 from dialer.sip.progress import CallEnd, Progress
-from tests.dialer.peers import Kamailio, SippCallee
+from dialer.peers.processes import Kamailio, SippCallee
 
 
 def _progress(call) -> list[Progress]:  # type: ignore[no-untyped-def]

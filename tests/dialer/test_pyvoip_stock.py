@@ -10,7 +10,7 @@ import pyVoIP.VoIP  # noqa: F401  (must come first: importing pyVoIP.SIP first i
 from pyVoIP import SIP
 from pyVoIP.VoIP import CallState, InvalidStateError, VoIPPhone
 
-from tests.dialer.peers import HOST, PASSWORD, Kamailio, SippCallee, free_udp_port
+from dialer.peers.processes import HOST, PASSWORD, Kamailio, SippCallee, free_udp_port
 
 
 async def test_stock_pyvoip_leaves_a_busy_call_dialing_without_an_ack(

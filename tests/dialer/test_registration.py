@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dialer.line import PhoneLine
 from dialer.sip.registration import RegistrationStatus
-from tests.dialer.peers import Kamailio, free_udp_port
+from dialer.peers.processes import Kamailio, free_udp_port
 
 REGISTERED, FAILED = RegistrationStatus.REGISTERED, RegistrationStatus.FAILED
 

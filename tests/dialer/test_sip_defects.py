@@ -14,7 +14,7 @@ from dialer.sip.dialog import new_tag
 from dialer.sip.message import SipMessage
 from dialer.sip.progress import CallEnd
 from dialer.sip.registration import RegistrationStatus
-from tests.dialer.peers import HOST, Kamailio, SippCallee
+from dialer.peers.processes import HOST, Kamailio, SippCallee
 
 
 @pytest.mark.parametrize("challenge", ["WITH_INVITE_AUTH", "WITH_PROXY_AUTH"])

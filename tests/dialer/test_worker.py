@@ -17,7 +17,7 @@ from dialer.worker import CallWorker
 from models.enums import AttemptStatus
 from models.outreach import Attempt
 from tests.campaigns.builders import attempt, debtor_case
-from tests.dialer.peers import Baresip, Kamailio, SippCallee
+from dialer.peers.processes import Baresip, Kamailio, SippCallee
 from tests.dialer.test_bridge import _debtor_clip
 from tests.voicebot.speech.conftest import YES, engines  # noqa: F401  (the fixture)
 from tests.voicebot.speech.scripted import ScriptedConversation
@@ -86,7 +86,7 @@ async def test_worker_claims_nothing_while_the_line_is_not_registered(
         tmp_path: Path, make_line: Callable[..., PhoneLine],
         sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
     # The registrar is down: the attempt stays queued for when it is back, nothing is lost.
-    from tests.dialer.peers import free_udp_port
+    from dialer.peers.processes import free_udp_port
     await _queue(sessionmaker, ["debtor"])
     line = make_line(free_udp_port(), register_timeout_s=0.3)
     await line.start()

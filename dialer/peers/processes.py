@@ -1,7 +1,8 @@
-"""Real SIP peers for the dialer's tests: Kamailio, a baresip "debtor" and sipp callees.
+"""The SIP peers Vozvrat runs on loopback for its tests and benchmarks: Kamailio (this folder's
+kamailio.cfg), a baresip "debtor" and sipp callees (sipp/*.xml).
 
-Every peer binds 127.0.0.1 on ports the kernel says are free at start, so runs of other helpers
-and parallel test sessions never collide; each is started in the foreground and stopped by PID.
+Every peer binds 127.0.0.1 on ports the kernel says are free at start, so parallel runs never
+collide; each is started in the foreground and stopped by PID.
 """
 from __future__ import annotations
 
@@ -14,14 +15,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-KAMAILIO_CFG = ROOT / "dialer" / "peers" / "kamailio.cfg"
-SIPP_DIR = ROOT / "dialer" / "peers" / "sipp"
+KAMAILIO_CFG = Path(__file__).resolve().parent / "kamailio.cfg"
+SIPP_DIR = Path(__file__).resolve().parent / "sipp"
 HOST = "127.0.0.1"
 PASSWORD = "secret"
 
 
-# Peers started by the running test; the dialer conftest stops whatever the test left running.
+# Peers started and not yet stopped; tests stop whatever they left running.
 STARTED: list[Kamailio | Baresip | SippCallee] = []
 
 
@@ -34,6 +34,26 @@ def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((HOST, 0))
         return int(s.getsockname()[1])
+
+
+def free_udp_block(size: int = 4) -> int:
+    """An even port with the ``size`` ports from it free (sipp puts audio RTP/RTCP and video on
+    -mp, +1, +2, +3)."""
+    for _ in range(100):
+        start = random.randrange(20000, 60000, 2)
+        sockets = []
+        try:
+            for port in range(start, start + size):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                sockets.append(s)
+                s.bind((HOST, port))
+            return start
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free block of UDP ports")
 
 
 def free_tcp_udp_range(width: int) -> int:
@@ -175,7 +195,7 @@ class SippCallee:
     # @NAME@ placeholders of the scenario file and their values (sipp's -key cannot set a status).
     fill: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_udp_port)
-    media_port: int = field(default_factory=free_udp_port)
+    media_port: int = field(default_factory=free_udp_block)
     process: subprocess.Popen[bytes] | None = None
 
     def _sipp(self, scenario: Path, *extra: str) -> list[str]:
