@@ -108,12 +108,17 @@ class Kamailio:
                 raise RuntimeError(f"kamailio did not start: {self.workdir}")
         return self
 
-    def requests(self, method: str, call_id: str) -> int:
-        """How many ``method`` requests of this call reached the proxy (its log prefix names both)."""
-        self.log.flush()
-        text = (self.workdir / f"kamailio-{self.port}.log").read_text(errors="replace")
-        return sum(1 for line in text.splitlines()
-                   if f" {method} {call_id}}}" in line and f"REQ {method} " in line)
+    def requests(self, method: str, call_id: str, settle_s: float = 1.0) -> int:
+        """How many ``method`` requests of this call reached the proxy (its log prefix names both),
+        waiting up to ``settle_s`` for the first to be logged."""
+        deadline = time.monotonic() + settle_s
+        while True:
+            text = (self.workdir / f"kamailio-{self.port}.log").read_text(errors="replace")
+            count = sum(1 for line in text.splitlines()
+                        if f" {method} {call_id}}}" in line and f"REQ {method} " in line)
+            if count or time.monotonic() > deadline:
+                return count
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -47,7 +47,7 @@ class DialerCall:
                  ring_timeout_s: float) -> None:
         settings, transport = phone.settings, phone.transport
         self.phone = phone
-        self.rtp = PcmRtpClient(settings.local_address, settings.rtp_port_low, settings.rtp_port_high,
+        self.rtp = PcmRtpClient(phone.media, settings.local_address, settings.rtp_port_low, settings.rtp_port_high,
                                 on_frame=on_frame, on_dtmf=self.on_dtmf, recording=recording)
         port = self.rtp.open()
         self.offered = tuple(settings.codecs)

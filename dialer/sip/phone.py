@@ -13,6 +13,7 @@ from dialer.audio.recording import CallRecording
 from dialer.settings import SipSettings
 from dialer.sip.call import DialerCall
 from dialer.sip.dialog import new_tag, response
+from dialer.sip.media import MediaLoop
 from dialer.sip.message import SipMessage
 from dialer.sip.progress import CallEvent
 from dialer.sip.registration import Registration, RegistrationState
@@ -31,9 +32,11 @@ class DialerPhone:
         self._register = register
         self.registration: Registration | None = None
         self.calls: dict[str, DialerCall] = {}
+        self.media = MediaLoop()
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        self.media.start()
         self.transport.start()
         if self._register:
             self.registration = Registration(self.settings, self.transport.myIP, self.transport.myPort,
@@ -47,6 +50,7 @@ class DialerPhone:
         if self.registration is not None:
             self.registration.stop()
         self.transport.stop()
+        self.media.stop()
 
     def dial(self, number: str, listener: Callable[[CallEvent], None],
              on_frame: Callable[[bytes], None], recording: CallRecording | None = None,

@@ -4,21 +4,21 @@ What pyVoIP 1.6.8 does and why each part is replaced here:
 - it decodes G.711 to 8-bit unsigned PCM and encodes from it (10–28 dB SNR lost) and sends PCMA
   encoded as PCMU: we decode/encode 16-bit with the negotiated codec;
 - its sender sleeps "20 ms minus the work" each packet and drifts (49.8 packets/s, 0.25 s a
-  minute): we send packet n at start + n·20 ms;
-- its receiver polls a non-blocking socket every 10 ms and fills lost packets with clicks: we wait
-  in select(), hand each frame to the reader as it arrives in sequence (silence for lost ones, and
-  silence on our 20 ms clock while nothing arrives), so the reader follows the callee's own clock
-  and never waits; the recording pairs both sides on our clock through a jitter buffer;
+  minute): the phone's media loop (media.py) sends packet n of every call at start + n·20 ms;
+- its receiver polls a non-blocking socket every 10 ms and fills lost packets with clicks: the
+  media loop waits in epoll; each frame goes to the reader as it arrives in sequence (silence for
+  lost ones, and silence on our 20 ms clock while nothing arrives), so the reader follows the
+  callee's own clock and never waits; the recording pairs both sides on our clock through a
+  jitter buffer;
 - its sockets are bound only once the call is answered, so the callee's first audio is lost:
   we bind and listen before the INVITE leaves;
-- a re-INVITE restarts its threads (two senders, 100 packets/s): ``start`` here runs once and
-  a re-INVITE only moves the remote address.
+- a re-INVITE restarts its threads (two senders, 100 packets/s): ``connect`` here only moves the
+  remote address of the one sender.
 """
 from __future__ import annotations
 
 import logging
 import random
-import select
 import socket
 import struct
 import threading
@@ -27,19 +27,20 @@ from collections.abc import Callable
 
 from pyVoIP import RTP
 
-from dialer.audio.frames import FRAME_MS, FRAME_SAMPLES, SILENCE, decode_g711, encode_g711, split_frames
+from dialer.audio.frames import FRAME_SAMPLES, SILENCE, decode_g711, encode_g711, split_frames
 from dialer.audio.jitter import JitterBuffer
 from dialer.audio.playback import Outbound
 from dialer.audio.recording import CallRecording
+from dialer.sip.media import MediaLoop
 
 log = logging.getLogger(__name__)
 
-PERIOD_S = FRAME_MS / 1000
-# Behind the clock by more than this (a stalled machine): restart the clock instead of bursting.
-MAX_LATE_S = 0.2
+_HEADER = struct.Struct("!BBHII")
 # No packet for this long (the callee sends nothing, or the network lost a stretch): the reader
-# gets silence on our clock until packets come back.
-GAP_S = 0.2
+# gets silence on our clock until packets come back. Shorter, and a loaded machine's stalled
+# receive thread would be taken for a gap: the late packets then arrive after the silence and
+# shift the stream (seen at 200 ms with the load average at 8 on 2 cores).
+GAP_S = 0.3
 # A jump in sequence numbers beyond this is a new stream (e.g. after a re-INVITE), not a loss.
 MAX_CONCEALED_FRAMES = 50
 DTMF_KEYS = "0123456789*#ABCD"
@@ -50,11 +51,12 @@ class NoRtpPortError(RuntimeError):
 
 
 class PcmRtpClient(RTP.RTPClient):
-    def __init__(self, local_address: str, port_low: int, port_high: int,
+    def __init__(self, media: MediaLoop, local_address: str, port_low: int, port_high: int,
                  on_frame: Callable[[bytes], None], on_dtmf: Callable[[str], None],
                  recording: CallRecording | None = None) -> None:
         assoc = {0: RTP.PayloadType.PCMU, 8: RTP.PayloadType.PCMA, 101: RTP.PayloadType.EVENT}
         super().__init__(assoc, local_address, 0, "", 0, RTP.TransmitType.SENDRECV, dtmf=on_dtmf)
+        self._media = media
         self._port_range = (port_low, port_high)
         self._on_frame = on_frame
         self.recording = recording
@@ -66,8 +68,8 @@ class PcmRtpClient(RTP.RTPClient):
         self._expected_sequence: int | None = None
         self._deliver_lock = threading.Lock()
         self._last_delivery = time.monotonic()
-        self._receiver: threading.Thread | None = None
-        self._sender: threading.Thread | None = None
+        self._sequence, self._timestamp = self.outSequence, self.outTimestamp
+        self._record_lock = threading.Lock()
         # Send times (monotonic s) of every packet, when a benchmark asks for them.
         self.send_times: list[float] | None = None
         self.packets_sent = 0
@@ -91,9 +93,7 @@ class PcmRtpClient(RTP.RTPClient):
             raise NoRtpPortError(f"no free RTP port in {low}-{high}")
         self.sout = self.sin
         self.inPort = port
-        self._receiver = threading.Thread(target=self._receive_loop, name=f"RTP receive {port}",
-                                          daemon=True)
-        self._receiver.start()
+        self._media.listen(self)
         return port
 
     def start(self) -> None:
@@ -103,33 +103,16 @@ class PcmRtpClient(RTP.RTPClient):
         """Media answered: send to the callee. Called again on a re-INVITE, it only re-targets."""
         self.outIP, self.outPort = address, port
         self.payload_type = payload_type
-        if self._sender is None:
-            self._sender = threading.Thread(target=self._transmit_loop,
-                                            name=f"RTP send {self.inPort}", daemon=True)
-            self._sender.start()
+        self._media.send(self)
 
     def stop(self) -> None:
         self.NSD = False
-        for thread in (self._sender, self._receiver):
-            if thread is not None and thread is not threading.current_thread():
-                thread.join(timeout=1)
+        self._media.forget(self)
         self.sin.close()
-        if self.recording is not None:
-            self.recording.close()
-
-    def _receive_loop(self) -> None:
-        while self.NSD:
-            try:
-                ready, _, _ = select.select([self.sin], [], [], 0.1)
-                if not ready:
-                    continue
-                packet = self.sin.recv(4096)
-            except (OSError, ValueError):
-                return
-            try:
-                self.parse_packet(packet)
-            except (RTP.RTPParseError, IndexError) as exc:
-                log.debug("RTP packet dropped: %s", exc)
+        with self._record_lock:
+            if self.recording is not None:
+                self.recording.close()
+                self.recording = None
 
     def parse_packet(self, packet: bytes) -> None:
         message = RTP.RTPMessage(packet, self.assoc)
@@ -174,35 +157,25 @@ class PcmRtpClient(RTP.RTPClient):
         if event < len(DTMF_KEYS) and self.dtmf is not None:
             self.dtmf(DTMF_KEYS[event])
 
-    def _transmit_loop(self) -> None:
-        header = struct.Struct("!BBHII")
-        sequence, timestamp = self.outSequence, self.outTimestamp
-        start = time.monotonic()
-        sent = 0
-        while self.NSD:
-            frame = self.outbound.next_frame()
-            marker = 0x80 if sent == 0 else 0
-            packet = header.pack(0x80, marker | self.payload_type, sequence & 0xFFFF,
-                                 timestamp & 0xFFFFFFFF, self.outSSRC)
-            try:
-                self.sout.sendto(packet + encode_g711(frame, self.payload_type),
-                                 (self.outIP, self.outPort))
-            except OSError:
-                if not self.NSD:
-                    return
-            if self.send_times is not None:
-                self.send_times.append(time.monotonic())
-            sequence += 1
-            timestamp += FRAME_SAMPLES
-            sent += 1
-            self.packets_sent += 1
-            if time.monotonic() - self._last_delivery > GAP_S:
-                self._deliver(SILENCE)
-                self.gap_frames += 1
+    def tick(self) -> None:
+        """One 20 ms tick of the media clock: send a packet, keep the reader and the recording fed."""
+        frame = self.outbound.next_frame()
+        marker = 0x80 if self.packets_sent == 0 else 0
+        packet = _HEADER.pack(0x80, marker | self.payload_type, self._sequence & 0xFFFF,
+                              self._timestamp & 0xFFFFFFFF, self.outSSRC)
+        try:
+            self.sout.sendto(packet + encode_g711(frame, self.payload_type), (self.outIP, self.outPort))
+        except OSError:
+            if not self.NSD:
+                return
+        if self.send_times is not None:
+            self.send_times.append(time.monotonic())
+        self._sequence += 1
+        self._timestamp += FRAME_SAMPLES
+        self.packets_sent += 1
+        if time.monotonic() - self._last_delivery > GAP_S:
+            self._deliver(SILENCE)
+            self.gap_frames += 1
+        with self._record_lock:
             if self.recording is not None:
                 self.recording.write(self.jitter.pop(), frame)
-            delay = start + sent * PERIOD_S - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            elif delay < -MAX_LATE_S:
-                start = time.monotonic() - sent * PERIOD_S
