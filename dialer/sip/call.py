@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # After our CANCEL the callee owes a 487; if it never comes the call still ends.
 CANCEL_GRACE_S = 4.0
+# RFC 3261 17.1.1.2 over UDP: resend the INVITE at T1, doubling up to T2, until anything answers;
+# silence for 64·T1 means the proxy is unreachable (pyVoIP never resends and waits for ever).
+T1_S, T2_S, TIMER_B_S = 0.5, 4.0, 32.0
 _INFO_SIGNAL = re.compile(r"Signal\s*=\s*([0-9*#A-D])", re.IGNORECASE)
 
 
@@ -65,7 +68,10 @@ class DialerCall:
         self.media: MediaAnswer | None = None
         self._lock = threading.RLock()
         self._started = time.monotonic()
-        self._timer: threading.Timer | None = None
+        self._timers: dict[str, threading.Timer] = {}
+        # Whether anything answered the current INVITE (stops its retransmission).
+        self._heard = False
+        self._invite = ""
         self._auth_answered = False
         self._cancel_end = CallEnd.NO_ANSWER
         self.answered_at: float | None = None
@@ -75,8 +81,24 @@ class DialerCall:
         return self.dialog.call_id
 
     def start(self) -> None:
-        self._send(self.dialog.invite())
+        self._send_invite(self.dialog.invite())
         self._schedule(self.ring_timeout_s, self._ring_timeout)
+
+    def _send_invite(self, text: str) -> None:
+        self._invite, self._heard = text, False
+        self._send(text)
+        self._schedule(T1_S, lambda: self._retransmit(T1_S, T1_S), "retransmit")
+
+    def _retransmit(self, interval: float, waited: float) -> None:
+        with self._lock:
+            if self._heard or self.state != State.CALLING:
+                return
+            if waited >= TIMER_B_S:
+                self._finish(CallEnd.FAILED, 408, "сеть не отвечает на INVITE")
+                return
+            self._send(self._invite)
+            following = min(interval * 2, T2_S)
+            self._schedule(following, lambda: self._retransmit(following, waited + following), "retransmit")
 
     # --- our actions -------------------------------------------------------------------------
 
@@ -91,7 +113,10 @@ class DialerCall:
 
     def _ring_timeout(self) -> None:
         with self._lock:
-            if self.state in (State.CALLING, State.RINGING):
+            if self.state == State.CALLING and not self._heard:
+                # Nothing answered at all: not the debtor's doing, and nothing to CANCEL.
+                self._finish(CallEnd.FAILED, 408, "сеть не отвечает на INVITE")
+            elif self.state in (State.CALLING, State.RINGING):
                 self._cancel(CallEnd.NO_ANSWER)
             elif self.state == State.CANCELLING:
                 self._finish(self._cancel_end, None, "нет ответа на CANCEL")
@@ -115,6 +140,7 @@ class DialerCall:
                     # A retransmitted answer to the INVITE our credentials replaced: ACK it again.
                     self._send(self.dialog.ack(message))
                 return
+            self._heard = True
             if code < 200:
                 self._provisional(code)
             elif code < 300:
@@ -155,7 +181,7 @@ class DialerCall:
         self.rtp.connect(self.media.address, self.media.port, self.media.payload_type)
         self.state = State.ANSWERED
         self.answered_at = time.monotonic()
-        self._cancel_timer()
+        self._cancel_timers()
         self._emit(Progress.ANSWERED, sip_code=message.code)
 
     def _challenge(self, message: SipMessage) -> None:
@@ -168,8 +194,8 @@ class DialerCall:
         challenge = parse_challenge(message.code, message.header_line(header) or "")
         self.dialog.challenged()
         settings = self.phone.settings
-        self._send(self.dialog.invite(authorization(challenge, "INVITE", self.dialog.request_uri,
-                                                    settings.user, settings.password)))
+        self._send_invite(self.dialog.invite(authorization(challenge, "INVITE", self.dialog.request_uri,
+                                                           settings.user, settings.password)))
 
     def _failure(self, message: SipMessage) -> None:
         if self.state in (State.ENDED, State.ANSWERED):
@@ -224,7 +250,7 @@ class DialerCall:
             return
         self.state = State.ENDED
         self.end = end
-        self._cancel_timer()
+        self._cancel_timers()
         self.rtp.outbound.clear()
         self.rtp.stop()
         self.phone.forget(self)
@@ -244,13 +270,17 @@ class DialerCall:
     def _reply(self, request: SipMessage, text: str) -> None:
         self.phone.transport.reply(request, text)
 
-    def _schedule(self, delay: float, action: Callable[[], None]) -> None:
-        self._cancel_timer()
-        self._timer = threading.Timer(delay, action)
-        self._timer.daemon = True
-        self._timer.start()
+    def _schedule(self, delay: float, action: Callable[[], None], slot: str = "ring") -> None:
+        previous = self._timers.get(slot)
+        if previous is not None and previous is not threading.current_thread():
+            previous.cancel()
+        timer = threading.Timer(delay, action)
+        timer.daemon = True
+        self._timers[slot] = timer
+        timer.start()
 
-    def _cancel_timer(self) -> None:
-        if self._timer is not None and self._timer is not threading.current_thread():
-            self._timer.cancel()
-        self._timer = None
+    def _cancel_timers(self) -> None:
+        for timer in self._timers.values():
+            if timer is not threading.current_thread():
+                timer.cancel()
+        self._timers.clear()

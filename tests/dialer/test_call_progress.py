@@ -7,6 +7,9 @@ sipp's exit code proves only that the callee's side was complete).
 """
 from __future__ import annotations
 
+import contextlib
+import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ import pytest
 from campaigns.outcomes.report import OutcomeKind
 from dialer.line import PhoneLine
 from dialer.sip.progress import CallEnd, Progress
-from dialer.peers.processes import Kamailio, SippCallee
+from dialer.peers.processes import HOST, Kamailio, SippCallee
 
 
 def _progress(call) -> list[Progress]:  # type: ignore[no-untyped-def]
@@ -109,3 +112,23 @@ async def test_hang_up_while_ringing_cancels(line: PhoneLine, kamailio: Kamailio
     result = await call.hang_up()
     assert result.end == CallEnd.NO_ANSWER
     assert callee.wait(10) == 0
+
+
+async def test_an_unanswered_invite_is_resent_and_ends_as_a_failure(
+        make_line: Callable[..., PhoneLine]) -> None:
+    # A proxy that receives but never answers (down, or a black hole): pyVoIP sent one INVITE and
+    # waited for ever; ours resends it on RFC 3261 timer A and ends the attempt as our failure,
+    # not as a debtor who did not answer.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as black_hole:
+        black_hole.bind((HOST, 0))
+        black_hole.settimeout(0.1)
+        line = make_line(black_hole.getsockname()[1], ring_timeout_s=2.5)
+        await line.start()
+        call = await line.dial("anyone")
+        result = await call.wait_ended()
+        invites = 0
+        with contextlib.suppress(TimeoutError):
+            while True:
+                invites += black_hole.recv(65535).startswith(b"INVITE ")
+    assert (result.end, result.sip_code, result.outcome_kind) == (CallEnd.FAILED, 408, OutcomeKind.FAILED)
+    assert invites == 3  # at 0, 0.5 and 1.5 s
