@@ -48,7 +48,16 @@ class CallWorker:
         self._conversations = conversations
         self._check = check
         self._live: set[asyncio.Task[None]] = set()
-        self.placed = 0
+        # Event-loop times at which each call was started (pacing is checked against them).
+        self.placed_at: list[float] = []
+
+    @property
+    def placed(self) -> int:
+        return len(self.placed_at)
+
+    @property
+    def live_calls(self) -> int:
+        return len(self._live)
 
     async def run(self, stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
@@ -69,6 +78,7 @@ class CallWorker:
                 continue
             await asyncio.sleep(max(0.0, next_start - loop.time()))
             next_start = max(loop.time(), next_start) + interval
+            self.placed_at.append(loop.time())
             task = asyncio.create_task(self._attempt(taken[0]))
             self._live.add(task)
             task.add_done_callback(self._live.discard)
@@ -100,7 +110,6 @@ class CallWorker:
                 await extend_lease(session, attempt_id, self.name, LEASE)
 
     async def _call(self, attempt: ClaimedAttempt) -> OutcomeReport:
-        self.placed += 1
         try:
             call = await self._line.dial(attempt.address, recording_name=f"attempt-{attempt.id}")
         except Exception as exc:

@@ -33,7 +33,7 @@ async def _queue(sessionmaker: async_sessionmaker[AsyncSession], addresses: list
     async with sessionmaker() as session, session.begin():
         for i, address in enumerate(addresses):
             person, case = await debtor_case(session, f"20{i}", phone=f"+7910000000{i}")
-            row = attempt(case, person, f"call-{address}")
+            row = attempt(case, person, f"call-{i}-{address}")
             row.address = address
             session.add(row)
 
@@ -104,3 +104,55 @@ async def test_worker_claims_nothing_while_the_line_is_not_registered(
     async with sessionmaker() as session:
         (row,) = (await session.execute(select(Attempt))).scalars()
     assert row.status == AttemptStatus.QUEUED.value and worker.placed == 0
+
+
+async def test_worker_paces_new_calls(
+        kamailio: Kamailio, make_line: Callable[..., PhoneLine],
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+    # Unknown numbers end at once (404), so only the pacing spaces the calls.
+    await _queue(sessionmaker, ["nobody1", "nobody2", "nobody3", "nobody4"])
+    line = make_line(kamailio.port, concurrency=4, calls_per_second=4)
+    await line.start()
+    await line.wait_registration(RegistrationStatus.REGISTERED)
+    worker = CallWorker("dialer-test", sessionmaker, line, engines, _no_conversation, check=_go)
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    while worker.placed < 4:
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    gaps = [b - a for a, b in zip(worker.placed_at, worker.placed_at[1:])]
+    assert min(gaps) >= 0.24, gaps
+
+
+async def test_graceful_stop_finishes_the_live_call_and_claims_nothing_new(
+        tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+    clip = await asyncio.to_thread(_debtor_clip, tmp_path / "yes.wav", 8.0, YES, 30.0)
+    await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip).start)
+    await _queue(sessionmaker, ["debtor", "debtor"])
+    line = make_line(kamailio.port, concurrency=1)
+    await line.start()
+    await line.wait_registration(RegistrationStatus.REGISTERED)
+
+    async def conversation_for(_attempt: ClaimedAttempt) -> ScriptedConversation:
+        return ScriptedConversation()
+
+    worker = CallWorker("dialer-test", sessionmaker, line, engines, conversation_for, check=_go)
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    while line.live_calls == 0:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(2)  # the bot is greeting the debtor
+    stop.set()
+    await asyncio.wait_for(running, 60)
+    async with sessionmaker() as session:
+        rows = list((await session.execute(select(Attempt).order_by(Attempt.id))).scalars())
+    assert [(row.status, row.outcome) for row in rows] == [
+        (AttemptStatus.DONE.value, "answered"), (AttemptStatus.QUEUED.value, "")]
+    assert "listened_share" in rows[0].outcome_data and rows[0].outcome_data["listened_share"][0] == 1.0
+    assert worker.placed == 1
+
+
+async def _no_conversation(_attempt: ClaimedAttempt) -> ScriptedConversation:
+    raise AssertionError("nobody answers these calls")
