@@ -7,6 +7,12 @@ to the ``AudioSink``. When the debtor starts speaking (or presses a key) during 
 stops at the next frame and the heard share goes to ``Conversation.heard``. The call ends when the
 bot has spoken a hang-up reply or the inbound stream ends (the debtor hung up), with
 ``Conversation.outcome``. Nothing here knows SIP: the dialer converts G.711 at its edge.
+
+    engines = await SpeechEngines.load()               # once per process, shared by its calls
+    session = AudioSession(engines, conversation, sink)  # sink.write(frame) every 20 ms
+    outcome = await session.run(inbound)               # 320-byte frames and KeyPress; end = BYE
+
+To end a call for another reason (shutdown, a SIP failure), cancel the task running ``run``.
 """
 from __future__ import annotations
 
