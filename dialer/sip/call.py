@@ -94,7 +94,7 @@ class DialerCall:
             if self._heard or self.state != State.CALLING:
                 return
             if waited >= TIMER_B_S:
-                self._finish(CallEnd.FAILED, 408, "сеть не отвечает на INVITE")
+                self._network_silent()
                 return
             self._send(self._invite)
             following = min(interval * 2, T2_S)
@@ -115,11 +115,16 @@ class DialerCall:
         with self._lock:
             if self.state == State.CALLING and not self._heard:
                 # Nothing answered at all: not the debtor's doing, and nothing to CANCEL.
-                self._finish(CallEnd.FAILED, 408, "сеть не отвечает на INVITE")
+                self._network_silent()
             elif self.state in (State.CALLING, State.RINGING):
                 self._cancel(CallEnd.NO_ANSWER)
             elif self.state == State.CANCELLING:
                 self._finish(self._cancel_end, None, "нет ответа на CANCEL")
+
+    def _network_silent(self) -> None:
+        self._finish(CallEnd.FAILED, 408, "сеть не отвечает на INVITE")
+        if self.phone.registration is not None:
+            self.phone.registration.check_now()
 
     def _cancel(self, end: CallEnd) -> None:
         self._cancel_end = end

@@ -73,6 +73,11 @@ class Registration:
                 self._send_register("")
             self.state = RegistrationState(RegistrationStatus.UNREGISTERED)
 
+    def check_now(self) -> None:
+        """Re-register at once (the proxy left an INVITE unanswered): a registrar that is gone is
+        then reported within ``register_timeout_s`` instead of at the next refresh."""
+        self._attempt()
+
     def _attempt(self) -> None:
         with self._lock:
             if not self._running:

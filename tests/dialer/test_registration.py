@@ -66,3 +66,17 @@ async def test_registrar_down_mid_run_is_reported_and_the_binding_comes_back(
         assert statuses[-1] == REGISTERED and FAILED in statuses
     finally:
         restarted.stop()
+
+
+async def test_an_unanswered_invite_has_the_registration_checked_at_once(
+        tmp_path: Path, make_line: Callable[..., PhoneLine]) -> None:
+    # The registrar died between refreshes: the first call that gets no answer reports it, so
+    # the worker stops claiming attempts long before the next refresh (150 s here).
+    proxy = Kamailio(tmp_path, ("WITH_AUTH",)).start()
+    line = make_line(proxy.port, register_timeout_s=0.5, register_retry_s=30, ring_timeout_s=1.0)
+    await line.start()
+    await line.wait_registration(REGISTERED, timeout=5)
+    proxy.stop()
+    call = await line.dial("anyone")
+    assert (await call.wait_ended()).sip_code == 408
+    assert (await line.wait_registration(FAILED, timeout=2)).reason == "регистратор не отвечает"
