@@ -8,6 +8,8 @@ import pytest
 
 from dialer.line import PhoneLine
 from dialer.settings import SipSettings
+# The voice bot's engines (vosk, VAD, end of turn, espeak-ng), loaded once for the run.
+from tests.voicebot.speech.conftest import engines  # noqa: F401
 from dialer.peers.processes import HOST, PASSWORD, Kamailio, stop_started
 
 

@@ -32,5 +32,15 @@ def read_pcm(path: Path) -> bytes:
         return clip.readframes(clip.getnframes())
 
 
-def duration_s(pcm16: bytes) -> float:
-    return len(pcm16) / 16000
+def debtor_clip(path: Path, lead_s: float, words: str | None, tail_s: float) -> Path:
+    """What the debtor's phone plays from the answer: silence, maybe Korean words, silence."""
+    parts = [f"{path}.lead.wav"]
+    subprocess.run(["sox", "-n", "-r", "8000", "-b", "16", "-c", "1", parts[0], "trim", "0", str(lead_s)],
+                   check=True)
+    if words:
+        spoken = f"{path}.words.wav"
+        subprocess.run(["espeak-ng", "-v", "ko", "-w", f"{path}.raw.wav", words], check=True)
+        subprocess.run(["sox", f"{path}.raw.wav", "-r", "8000", "-b", "16", "-c", "1", spoken], check=True)
+        parts.append(spoken)
+    subprocess.run(["sox", *parts, str(path), "pad", "0", str(tail_s)], check=True)
+    return path

@@ -18,8 +18,8 @@ from models.enums import AttemptStatus
 from models.outreach import Attempt
 from tests.campaigns.builders import attempt, debtor_case
 from dialer.peers.processes import Baresip, Kamailio, SippCallee
-from tests.dialer.test_bridge import _debtor_clip
-from tests.voicebot.speech.conftest import YES, engines  # noqa: F401  (the fixture)
+from tests.dialer.speech import debtor_clip
+from tests.voicebot.speech.conftest import YES
 from tests.voicebot.speech.scripted import ScriptedConversation
 from voicebot.speech.engines import SpeechEngines
 
@@ -40,8 +40,8 @@ async def _queue(sessionmaker: async_sessionmaker[AsyncSession], addresses: list
 
 async def test_worker_calls_the_queue_and_reports_each_outcome(
         tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
-        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
-    clip = await asyncio.to_thread(_debtor_clip, tmp_path / "yes.wav", 8.0, YES, 30.0)
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:
+    clip = await asyncio.to_thread(debtor_clip, tmp_path / "yes.wav", 8.0, YES, 30.0)
     await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip).start)
     SippCallee(tmp_path, kamailio.port, "uas_reject", "busy", ("-d", "300"),
                {"CODE": "486", "REASON": "Busy Here"}).start()
@@ -84,7 +84,7 @@ async def test_worker_calls_the_queue_and_reports_each_outcome(
 
 async def test_worker_claims_nothing_while_the_line_is_not_registered(
         tmp_path: Path, make_line: Callable[..., PhoneLine],
-        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:
     # The registrar is down: the attempt stays queued for when it is back, nothing is lost.
     from dialer.peers.processes import free_udp_port
     await _queue(sessionmaker, ["debtor"])
@@ -108,7 +108,7 @@ async def test_worker_claims_nothing_while_the_line_is_not_registered(
 
 async def test_worker_paces_new_calls(
         kamailio: Kamailio, make_line: Callable[..., PhoneLine],
-        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:
     # Unknown numbers end at once (404), so only the pacing spaces the calls.
     await _queue(sessionmaker, ["nobody1", "nobody2", "nobody3", "nobody4"])
     line = make_line(kamailio.port, concurrency=4, calls_per_second=4)
@@ -127,8 +127,8 @@ async def test_worker_paces_new_calls(
 
 async def test_graceful_stop_finishes_the_live_call_and_claims_nothing_new(
         tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
-        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
-    clip = await asyncio.to_thread(_debtor_clip, tmp_path / "yes.wav", 8.0, YES, 30.0)
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:
+    clip = await asyncio.to_thread(debtor_clip, tmp_path / "yes.wav", 8.0, YES, 30.0)
     await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip).start)
     await _queue(sessionmaker, ["debtor", "debtor"])
     line = make_line(kamailio.port, concurrency=1)
