@@ -95,3 +95,15 @@ async def test_many_calls_at_once_share_one_socket_safely(
     results = await asyncio.gather(*(call.hang_up() for call in calls))
     assert {result.end for result in results} == {CallEnd.WE_HUNG_UP}
     assert callee.wait(15) == 0
+
+
+async def test_a_key_relayed_by_sip_info_is_a_dtmf_event(
+        line: PhoneLine, kamailio: Kamailio, tmp_path: Path) -> None:
+    # pyVoIP cannot parse INFO; some carriers relay keys that way instead of RFC 2833.
+    callee = SippCallee(tmp_path, kamailio.port, "uas_answer_info", "presses", ("-d", "500")).start()
+    call = await line.dial("presses")
+    assert await call.wait_answered()
+    result = await call.wait_ended()
+    assert [e.digit for e in call.history if e.digit] == ["5"]
+    assert result.end == CallEnd.CALLEE_HUNG_UP
+    assert callee.wait(10) == 0, "sipp got no 200 OK for its INFO"
