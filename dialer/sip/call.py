@@ -106,7 +106,7 @@ class DialerCall:
         with self._lock:
             if self.state == State.ANSWERED:
                 self.rtp.outbound.clear()
-                self._send(self.dialog.bye())
+                self.phone.send_bye(self.call_id, self.dialog.bye())
                 self._finish(CallEnd.WE_HUNG_UP, None, "")
             elif self.state in (State.CALLING, State.RINGING):
                 self._cancel(end_if_unanswered)
@@ -175,12 +175,12 @@ class DialerCall:
         self._send(self.dialog.ack(message))
         if self.state == State.CANCELLING:
             # The callee answered as our CANCEL crossed it: the dialog exists, end it.
-            self._send(self.dialog.bye())
+            self.phone.send_bye(self.call_id, self.dialog.bye())
             self._finish(self._cancel_end, 200, "ответ пришёл одновременно с CANCEL")
             return
         self.media = media_answer(message, self.offered)
         if self.media is None:
-            self._send(self.dialog.bye())
+            self.phone.send_bye(self.call_id, self.dialog.bye())
             self._finish(CallEnd.FAILED, 488, "в ответе нет пригодного кодека")
             return
         self.rtp.connect(self.media.address, self.media.port, self.media.payload_type)

@@ -17,6 +17,7 @@ from dialer.sip.media import MediaLoop
 from dialer.sip.message import SipMessage
 from dialer.sip.progress import CallEvent
 from dialer.sip.registration import Registration, RegistrationState
+from dialer.sip.resend import Resender
 from dialer.sip.transport import SipTransport
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class DialerPhone:
         self._register = register
         self.registration: Registration | None = None
         self.calls: dict[str, DialerCall] = {}
+        # Our BYEs not answered yet, by Call-ID: the call itself has already ended.
+        self.byes: dict[str, Resender] = {}
         self.media = MediaLoop()
         self._lock = threading.Lock()
 
@@ -47,6 +50,8 @@ class DialerPhone:
     def stop(self) -> None:
         for call in list(self.calls.values()):
             call.hang_up()
+        for bye in list(self.byes.values()):
+            bye.stop()
         if self.registration is not None:
             self.registration.stop()
         self.transport.stop()
@@ -63,6 +68,18 @@ class DialerPhone:
         call.start()
         return call
 
+    def send_bye(self, call_id: str, text: str) -> None:
+        """Send a BYE and resend it until answered, after its call has ended."""
+        def done(resender: Resender) -> None:
+            with self._lock:
+                if self.byes.get(call_id) is resender:
+                    del self.byes[call_id]
+
+        resender = Resender(self.transport.send, text, done)
+        with self._lock:
+            self.byes[call_id] = resender
+        resender.start()
+
     def forget(self, call: DialerCall) -> None:
         with self._lock:
             self.calls.pop(call.call_id, None)
@@ -73,6 +90,11 @@ class DialerPhone:
             if message.cseq_method == "REGISTER":
                 if self.registration is not None:
                     self.registration.on_response(message)
+                return
+            if message.cseq_method == "BYE":
+                bye = self.byes.get(call_id)
+                if bye is not None and message.code >= 200:
+                    bye.answered()
                 return
             call = self.calls.get(call_id)
             if call is not None:

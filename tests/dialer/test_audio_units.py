@@ -1,4 +1,5 @@
-"""The audio edge without a network: codec path, jitter buffer, playback share, retention."""
+"""Parts of the line without a network: codec path, jitter buffer, playback share, retention,
+outcome mapping, request resending."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ from dialer.audio.jitter import JitterBuffer
 from dialer.audio.playback import Outbound
 from dialer.audio.recording import CallRecording, purge_recordings
 from dialer.sip.progress import CallEnd, end_of_final_response
+from dialer.sip.resend import Resender
 from tests.dialer.audio_compare import fidelity
 from tests.dialer.speech import read_pcm, speak
 
@@ -74,3 +76,16 @@ def test_final_responses_map_to_one_end() -> None:
     assert [end_of_final_response(code) for code in (486, 600, 603, 404, 484, 480, 408, 487, 500, 503)] == [
         CallEnd.BUSY, CallEnd.BUSY, CallEnd.DECLINED, CallEnd.NOT_FOUND, CallEnd.NOT_FOUND,
         CallEnd.UNAVAILABLE, CallEnd.NO_ANSWER, CallEnd.NO_ANSWER, CallEnd.FAILED, CallEnd.FAILED]
+
+
+def test_an_unanswered_bye_is_resent_until_its_answer() -> None:
+    sent: list[float] = []
+    finished: list[Resender] = []
+    started = time.monotonic()
+    bye = Resender(lambda text: sent.append(time.monotonic() - started), "BYE …", finished.append)
+    bye.start()
+    time.sleep(1.7)
+    bye.answered()
+    time.sleep(0.6)
+    assert [round(at, 1) for at in sent] == [0.0, 0.5, 1.5]
+    assert finished == [bye]

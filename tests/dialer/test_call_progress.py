@@ -99,6 +99,7 @@ async def test_our_hang_up_sends_bye(line: PhoneLine, kamailio: Kamailio, tmp_pa
     assert (result.end, result.outcome_kind) == (CallEnd.WE_HUNG_UP, OutcomeKind.ANSWERED)
     assert result.recording is not None and result.recording.exists()
     assert callee.wait(10) == 0, "sipp never got our BYE"
+    assert line.phone.byes == {}, "its 200 OK stopped the BYE's resending"
     # A second hang-up of an ended call changes nothing.
     assert (await call.hang_up()) is result
 
