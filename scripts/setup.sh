@@ -23,6 +23,7 @@ find_python() {
 
 # Debian packages the project runs or tests against; each part adds its own to this list.
 APT_PACKAGES=(
+    kamailio baresip sip-tester sox
     espeak-ng
     unzip
     curl

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from backoffice.cli import (
     bot_command,
+    call_command,
     cases_command,
     db_commands,
     demo_command,
@@ -37,6 +38,7 @@ COMMAND_MODULES = (
     bot_command,
     messaging_commands,
     worker_command,
+    call_command,
 )
 
 
