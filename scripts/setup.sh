@@ -23,6 +23,10 @@ find_python() {
 
 # Debian packages the project runs or tests against; each part adds its own to this list.
 APT_PACKAGES=(
+    kamailio baresip sip-tester sox
+    espeak-ng
+    unzip
+    curl
 )
 
 setup_apt() {
@@ -54,6 +58,25 @@ setup_venv() {
     echo "$want" > "$stamp"
 }
 
+# Silero VAD and Smart Turn v3 ship only inside the pipecat-ai wheel. Installing pipecat-ai whole
+# pulls numba, openai, Pillow, resampy and more that the bot never imports, so set-up extracts just
+# the two ONNX files (BSD-2) from the pinned wheel into the ignored cache; the voice bot loads them
+# with onnxruntime itself (voicebot/speech/vad.py, turn.py).
+PIPECAT_WHEEL_VERSION=1.14.0
+SPEECH_MODELS=.cache/speech-models
+
+setup_speech_models() {
+    local dir="$SPEECH_MODELS/pipecat-$PIPECAT_WHEEL_VERSION" wheel
+    [[ -f $dir/silero_vad.onnx && -f $dir/smart-turn-v3.2-cpu.onnx ]] && return
+    log "extracting Silero VAD and Smart Turn models from pipecat-ai $PIPECAT_WHEEL_VERSION"
+    mkdir -p "$dir" .cache/wheels
+    .venv/bin/pip download --quiet --no-deps --dest .cache/wheels "pipecat-ai==$PIPECAT_WHEEL_VERSION"
+    wheel=$(ls .cache/wheels/pipecat_ai-"$PIPECAT_WHEEL_VERSION"-*.whl)
+    unzip -q -o -j "$wheel" pipecat/audio/vad/data/silero_vad.onnx \
+        pipecat/audio/turn/smart_turn/data/smart-turn-v3.2-cpu.onnx -d "$dir"
+}
+
 setup_apt
 setup_venv
 bash scripts/setup_rasa.sh
+setup_speech_models

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from backoffice.cli import (
     bot_command,
+    call_command,
     cases_command,
     db_commands,
     demo_command,
@@ -30,6 +31,7 @@ COMMAND_MODULES = (
     cases_command,
     wave_command,
     bot_command,
+    call_command,
 )
 
 

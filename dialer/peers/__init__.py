@@ -1,0 +1,1 @@
+"""Loopback SIP peers (Kamailio, baresip, sipp) for tests, benchmarks and the demo."""

@@ -1,0 +1,208 @@
+"""pyVoIP's RTP client on a 16-bit G.711 path, paced on an absolute clock.
+
+What pyVoIP 1.6.8 does and why each part is replaced here:
+- it decodes G.711 to 8-bit unsigned PCM and encodes from it (10–28 dB SNR lost) and sends PCMA
+  encoded as PCMU: we decode/encode 16-bit with the negotiated codec;
+- its sender sleeps "20 ms minus the work" each packet and drifts (49.8 packets/s, 0.25 s a
+  minute): we send packet n at start + n·20 ms;
+- its receiver polls a non-blocking socket every 10 ms and fills lost packets with clicks: we wait
+  in select(), hand each frame to the reader as it arrives in sequence (silence for lost ones, and
+  silence on our 20 ms clock while nothing arrives), so the reader follows the callee's own clock
+  and never waits; the recording pairs both sides on our clock through a jitter buffer;
+- its sockets are bound only once the call is answered, so the callee's first audio is lost:
+  we bind and listen before the INVITE leaves;
+- a re-INVITE restarts its threads (two senders, 100 packets/s): ``start`` here runs once and
+  a re-INVITE only moves the remote address.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import select
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+
+from pyVoIP import RTP
+
+from dialer.audio.frames import FRAME_MS, FRAME_SAMPLES, SILENCE, decode_g711, encode_g711, split_frames
+from dialer.audio.jitter import JitterBuffer
+from dialer.audio.playback import Outbound
+from dialer.audio.recording import CallRecording
+
+log = logging.getLogger(__name__)
+
+PERIOD_S = FRAME_MS / 1000
+# Behind the clock by more than this (a stalled machine): restart the clock instead of bursting.
+MAX_LATE_S = 0.2
+# No packet for this long (the callee sends nothing, or the network lost a stretch): the reader
+# gets silence on our clock until packets come back.
+GAP_S = 0.2
+# A jump in sequence numbers beyond this is a new stream (e.g. after a re-INVITE), not a loss.
+MAX_CONCEALED_FRAMES = 50
+DTMF_KEYS = "0123456789*#ABCD"
+
+
+class NoRtpPortError(RuntimeError):
+    pass
+
+
+class PcmRtpClient(RTP.RTPClient):
+    def __init__(self, local_address: str, port_low: int, port_high: int,
+                 on_frame: Callable[[bytes], None], on_dtmf: Callable[[str], None],
+                 recording: CallRecording | None = None) -> None:
+        assoc = {0: RTP.PayloadType.PCMU, 8: RTP.PayloadType.PCMA, 101: RTP.PayloadType.EVENT}
+        super().__init__(assoc, local_address, 0, "", 0, RTP.TransmitType.SENDRECV, dtmf=on_dtmf)
+        self._port_range = (port_low, port_high)
+        self._on_frame = on_frame
+        self.recording = recording
+        self.outbound = Outbound()
+        # Only the recording plays out through it; 100 ms absorbs the arrival jitter seen here.
+        self.jitter = JitterBuffer(prime_frames=5)
+        self.payload_type = 0
+        self._last_dtmf_timestamp: int | None = None
+        self._expected_sequence: int | None = None
+        self._deliver_lock = threading.Lock()
+        self._last_delivery = time.monotonic()
+        self._receiver: threading.Thread | None = None
+        self._sender: threading.Thread | None = None
+        # Send times (monotonic s) of every packet, when a benchmark asks for them.
+        self.send_times: list[float] | None = None
+        self.packets_sent = 0
+        # Silence frames handed to the reader for lost packets and for stretches with no packets.
+        self.concealed_frames = 0
+        self.gap_frames = 0
+
+    def open(self) -> int:
+        """Bind a free port of the range and start receiving now, before the INVITE is sent."""
+        self.sin = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        low, high = self._port_range
+        for _ in range(200):
+            port = random.randrange(low, high, 2)
+            try:
+                self.sin.bind((self.inIP, port))
+                break
+            except OSError:
+                continue
+        else:
+            self.sin.close()
+            raise NoRtpPortError(f"no free RTP port in {low}-{high}")
+        self.sout = self.sin
+        self.inPort = port
+        self._receiver = threading.Thread(target=self._receive_loop, name=f"RTP receive {port}",
+                                          daemon=True)
+        self._receiver.start()
+        return port
+
+    def start(self) -> None:
+        raise RuntimeError("use open() and connect(): pyVoIP's start() rebinds on every re-INVITE")
+
+    def connect(self, address: str, port: int, payload_type: int) -> None:
+        """Media answered: send to the callee. Called again on a re-INVITE, it only re-targets."""
+        self.outIP, self.outPort = address, port
+        self.payload_type = payload_type
+        if self._sender is None:
+            self._sender = threading.Thread(target=self._transmit_loop,
+                                            name=f"RTP send {self.inPort}", daemon=True)
+            self._sender.start()
+
+    def stop(self) -> None:
+        self.NSD = False
+        for thread in (self._sender, self._receiver):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(timeout=1)
+        self.sin.close()
+        if self.recording is not None:
+            self.recording.close()
+
+    def _receive_loop(self) -> None:
+        while self.NSD:
+            try:
+                ready, _, _ = select.select([self.sin], [], [], 0.1)
+                if not ready:
+                    continue
+                packet = self.sin.recv(4096)
+            except (OSError, ValueError):
+                return
+            try:
+                self.parse_packet(packet)
+            except (RTP.RTPParseError, IndexError) as exc:
+                log.debug("RTP packet dropped: %s", exc)
+
+    def parse_packet(self, packet: bytes) -> None:
+        message = RTP.RTPMessage(packet, self.assoc)
+        if message.payload_type == RTP.PayloadType.EVENT:
+            # Events share the audio's sequence numbers (baresip even interleaves them with audio):
+            # they are no loss to conceal.
+            self.jitter.put(message.sequence, None)
+            self._in_sequence(message.sequence, None)
+            self._telephone_event(message)
+        elif message.payload_type in (RTP.PayloadType.PCMU, RTP.PayloadType.PCMA):
+            pcm = decode_g711(message.payload, int(message.payload_type))
+            self.jitter.put(message.sequence, pcm)
+            self._in_sequence(message.sequence, pcm)
+        else:
+            raise RTP.RTPParseError(f"unsupported payload {message.payload_type}")
+
+    def _in_sequence(self, sequence: int, pcm: bytes | None) -> None:
+        expected = sequence if self._expected_sequence is None else self._expected_sequence
+        gap = (sequence - expected) & 0xFFFF
+        if gap >= 0x8000:
+            return  # late or duplicate: its slot was already handed over
+        self._expected_sequence = (sequence + 1) & 0xFFFF
+        if gap <= MAX_CONCEALED_FRAMES:
+            for _ in range(gap):
+                self._deliver(SILENCE)
+            self.concealed_frames += gap
+        for frame in split_frames(pcm or b""):
+            self._deliver(frame)
+
+    def _deliver(self, frame: bytes) -> None:
+        with self._deliver_lock:
+            self._last_delivery = time.monotonic()
+            self._on_frame(frame)
+
+    def _telephone_event(self, message: RTP.RTPMessage) -> None:
+        # RFC 4733: one key press is a run of packets sharing a timestamp (and three end packets);
+        # pyVoIP relies on the marker bit alone, which a lost first packet loses.
+        if message.timestamp == self._last_dtmf_timestamp or not message.payload:
+            return
+        self._last_dtmf_timestamp = message.timestamp
+        event = message.payload[0]
+        if event < len(DTMF_KEYS) and self.dtmf is not None:
+            self.dtmf(DTMF_KEYS[event])
+
+    def _transmit_loop(self) -> None:
+        header = struct.Struct("!BBHII")
+        sequence, timestamp = self.outSequence, self.outTimestamp
+        start = time.monotonic()
+        sent = 0
+        while self.NSD:
+            frame = self.outbound.next_frame()
+            marker = 0x80 if sent == 0 else 0
+            packet = header.pack(0x80, marker | self.payload_type, sequence & 0xFFFF,
+                                 timestamp & 0xFFFFFFFF, self.outSSRC)
+            try:
+                self.sout.sendto(packet + encode_g711(frame, self.payload_type),
+                                 (self.outIP, self.outPort))
+            except OSError:
+                if not self.NSD:
+                    return
+            if self.send_times is not None:
+                self.send_times.append(time.monotonic())
+            sequence += 1
+            timestamp += FRAME_SAMPLES
+            sent += 1
+            self.packets_sent += 1
+            if time.monotonic() - self._last_delivery > GAP_S:
+                self._deliver(SILENCE)
+                self.gap_frames += 1
+            if self.recording is not None:
+                self.recording.write(self.jitter.pop(), frame)
+            delay = start + sent * PERIOD_S - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            elif delay < -MAX_LATE_S:
+                start = time.monotonic() - sent * PERIOD_S

@@ -1,0 +1,125 @@
+"""The call worker: claims call attempts, places each call, lets the voice bot talk on the answered
+ones and reports every attempt's one outcome to the campaigns.
+
+Pacing: at most ``[sip] concurrency`` live calls and ``calls_per_second`` new calls a second per
+worker (one worker per trunk makes them the trunk's limits); a wave's own pace and concurrency cap
+and the contact budget are enforced by the queue's claim and pre-contact check. While the line is
+not registered nothing is claimed, so a registrar outage loses no attempt. ``stop`` is graceful:
+live calls finish, nothing new is claimed.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from campaigns.outcomes.record import record_outcome
+from campaigns.outcomes.report import OutcomeKind, OutcomeReport
+from campaigns.queue.claims import ClaimedAttempt, PreContactCheck, claim, extend_lease, mark_started
+from campaigns.queue.precontact import pre_contact_check
+from dialer.bridge import LineSink, talk
+from dialer.line import PhoneLine
+from dialer.sip.registration import RegistrationStatus
+from voicebot.conversation import Conversation
+from voicebot.speech.engines import SpeechEngines
+from voicebot.speech.session import AudioSession
+
+log = logging.getLogger(__name__)
+
+# The dialogue for one attempt (it reads the case it talks about).
+ConversationFactory = Callable[[ClaimedAttempt], Awaitable[Conversation]]
+
+LEASE = timedelta(minutes=2)
+# How often an idle worker looks at the queue again.
+IDLE_POLL_S = 1.0
+
+
+class CallWorker:
+    def __init__(self, name: str, sessionmaker: async_sessionmaker[AsyncSession], line: PhoneLine,
+                 engines: SpeechEngines, conversations: ConversationFactory,
+                 check: PreContactCheck = pre_contact_check) -> None:
+        self.name = name
+        self._sessionmaker = sessionmaker
+        self._line = line
+        self._engines = engines
+        self._conversations = conversations
+        self._check = check
+        self._live: set[asyncio.Task[None]] = set()
+        self.placed = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        settings = self._line.settings
+        interval = 1.0 / settings.calls_per_second
+        next_start = loop.time()
+        while not stop.is_set():
+            if self._line.registration.status != RegistrationStatus.REGISTERED:
+                await self._idle(stop)
+                continue
+            if len(self._live) >= settings.concurrency:
+                await asyncio.wait({*self._live, asyncio.ensure_future(stop.wait())},
+                                   return_when=asyncio.FIRST_COMPLETED)
+                continue
+            taken = await claim(self._sessionmaker, self.name, ["call"], self._check, limit=1, lease=LEASE)
+            if not taken:
+                await self._idle(stop)
+                continue
+            await asyncio.sleep(max(0.0, next_start - loop.time()))
+            next_start = max(loop.time(), next_start) + interval
+            task = asyncio.create_task(self._attempt(taken[0]))
+            self._live.add(task)
+            task.add_done_callback(self._live.discard)
+        if self._live:
+            await asyncio.gather(*self._live, return_exceptions=True)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        try:
+            await asyncio.wait_for(stop.wait(), IDLE_POLL_S)
+        except TimeoutError:
+            pass
+
+    async def _attempt(self, attempt: ClaimedAttempt) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            if not await mark_started(session, attempt.id, self.name):
+                return  # the lease was lost: another worker may own it, never call twice
+        keeper = asyncio.create_task(self._keep_lease(attempt.id))
+        try:
+            report = await self._call(attempt)
+        finally:
+            keeper.cancel()
+        async with self._sessionmaker() as session, session.begin():
+            await record_outcome(session, attempt.id, report)
+
+    async def _keep_lease(self, attempt_id: int) -> None:
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 3)
+            async with self._sessionmaker() as session, session.begin():
+                await extend_lease(session, attempt_id, self.name, LEASE)
+
+    async def _call(self, attempt: ClaimedAttempt) -> OutcomeReport:
+        self.placed += 1
+        try:
+            call = await self._line.dial(attempt.address, recording_name=f"attempt-{attempt.id}")
+        except Exception as exc:
+            log.exception("dialling attempt %s failed", attempt.id)
+            return OutcomeReport(kind=OutcomeKind.FAILED, note=f"вызов не начат: {exc}")
+        if not await call.wait_answered():
+            result = await call.wait_ended()
+            return OutcomeReport(kind=result.outcome_kind,
+                                 note=f"SIP {result.sip_code or '—'} {result.reason}".strip())
+        try:
+            conversation = await self._conversations(attempt)
+            report = await talk(call, AudioSession(self._engines, conversation, LineSink(call)))
+        except Exception as exc:
+            log.exception("voice bot failed on attempt %s", attempt.id)
+            if not call.ended:
+                await call.hang_up()
+            report = OutcomeReport(kind=OutcomeKind.ANSWERED, note=f"сбой голосового бота: {exc}")
+        result = await call.wait_ended()
+        if result.recording is not None:
+            note = f"{report.note}\nзапись разговора: {result.recording}".strip()
+            report = report.model_copy(update={"note": note})
+        return report

