@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -58,7 +59,7 @@ class StreamingRecognizer:
         self._next_grammar = self._grammar
         self._on_partial = on_partial
         # Audio to decode, turn ends and grammar changes, in order.
-        self._pending: list[bytes | _TurnEnd | _Grammar] = []
+        self._pending: deque[bytes | _TurnEnd | _Grammar] = deque()
         self._turn_under_way = False
         self._decoding: asyncio.Task[None] | None = None
         self._utterances: list[str] = []
@@ -103,7 +104,7 @@ class StreamingRecognizer:
 
     async def _decode_pending(self) -> None:
         while self._pending:
-            item = self._pending.pop(0)
+            item = self._pending.popleft()
             if isinstance(item, _TurnEnd):
                 try:
                     await self._finish_turn(item.text)
@@ -118,7 +119,7 @@ class StreamingRecognizer:
                 continue
             audio = [item]
             while self._pending and isinstance(self._pending[0], bytes):
-                audio.append(self._pending.pop(0))  # type: ignore[arg-type]
+                audio.append(self._pending.popleft())  # type: ignore[arg-type]
             self._turn_under_way = True
             utterance, partial = await asyncio.to_thread(self._accept, b"".join(audio))
             if utterance:

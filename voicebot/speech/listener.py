@@ -58,7 +58,8 @@ class TurnListener:
         self._pre_roll: deque[bytes] = deque(maxlen=max(1, settings.pre_roll_ms // FRAME_MS))
         self._voiced_run = 0
         self._in_turn = False
-        self._turn_audio: list[bytes] = []
+        # The turn's recent audio for the end-of-turn model, which looks at its last 8 s.
+        self._turn_audio: deque[bytes] = deque(maxlen=TURN_WINDOW_SAMPLES // FRAME_SAMPLES)
         self._last_voiced_at = 0.0
         self._silent_frames = 0
         self._asked_model = False
@@ -91,14 +92,15 @@ class TurnListener:
         if self._turn_is_over():
             heard.append(TurnEnded(self._last_voiced_at))
             self._in_turn = False
-            self._turn_audio = []
+            self._turn_audio.clear()
             self._voiced_run = 0
 
     def _start_turn(self, frame: StampedFrame, heard: list[Heard]) -> None:
         self._in_turn = True
         heard.append(SpeechStarted(frame.at))
         heard.extend(SpeechAudio(pcm) for pcm in self._pre_roll)
-        self._turn_audio = list(self._pre_roll)
+        self._turn_audio.clear()
+        self._turn_audio.extend(self._pre_roll)
         self._pre_roll.clear()
         self._last_voiced_at = frame.at
         self._silent_frames = 0
@@ -113,6 +115,6 @@ class TurnListener:
             return False
         # Asked once per pause: a "not yet" waits for more speech or the longest pause.
         self._asked_model = True
-        audio = pcm_to_float(b"".join(self._turn_audio[-(TURN_WINDOW_SAMPLES // FRAME_SAMPLES):]))
+        audio = pcm_to_float(b"".join(self._turn_audio))
         return turn_complete_probability(self._turn_model, audio) > 0.5
 

@@ -6,12 +6,20 @@ from pathlib import Path
 
 import numpy as np
 
-from voicebot.speech.audio import pcm_to_float
+from voicebot.speech.audio import FRAME_SECONDS, pcm_to_float, split_frames
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.espeak_voice import EspeakSynthesizer
+from voicebot.speech.listener import (
+    Heard,
+    SpeechAudio,
+    SpeechStarted,
+    StampedFrame,
+    TurnEnded,
+    TurnListener,
+)
+from voicebot.speech.settings import SpeechSettings
 from voicebot.speech.turn import turn_complete_probability
 from voicebot.speech.vad import WINDOW_SECONDS, VoiceActivity, load_vad_model
-from voicebot.speech.settings import SpeechSettings
 
 
 async def test_vad_finds_speech_between_silences() -> None:
@@ -42,3 +50,28 @@ async def test_smart_turn_tells_finished_from_cut_off(engines: SpeechEngines) ->
     cut_off = await voice.synthesize("Я оплачу, но")
     assert turn_complete_probability(engines.turn_model, pcm_to_float(finished)) > 0.5
     assert turn_complete_probability(engines.turn_model, pcm_to_float(cut_off)) < 0.5
+
+
+async def _heard(settings: SpeechSettings, engines: SpeechEngines, pcm: bytes) -> list[Heard]:
+    listener = TurnListener(settings, engines.vad_model,
+                            engines.turn_model if settings.end_of_turn == "smart_turn" else None)
+    frames = [StampedFrame(frame, index * FRAME_SECONDS)
+              for index, frame in enumerate(split_frames(pcm))]
+    return listener.listen(frames)
+
+
+async def test_a_turn_starts_with_speech_and_ends_after_the_pause(engines: SpeechEngines) -> None:
+    speech = await EspeakSynthesizer("ru").synthesize("Да, я оплачу долг до пятницы.")
+    silence = b"\0" * 16000 * 2
+    for settings in (SpeechSettings(), SpeechSettings(end_of_turn="silence")):
+        heard = await _heard(settings, engines, silence + speech + silence)
+        starts = [h for h in heard if isinstance(h, SpeechStarted)]
+        ends = [h for h in heard if isinstance(h, TurnEnded)]
+        assert len(starts) == len(ends) == 1
+        # Speech starts once it has lasted speech_start_ms, a little after 2 s of silence.
+        assert 2.0 < starts[0].at < 2.5
+        spoken_until = 2.0 + len(speech) / 16000
+        assert spoken_until - 0.5 < ends[0].speech_ended_at < spoken_until + 0.1
+        # Only the turn (with its pre-roll) reached the recogniser, not the silences.
+        audio = sum(1 for h in heard if isinstance(h, SpeechAudio)) * FRAME_SECONDS
+        assert len(speech) / 16000 - 0.5 < audio < len(speech) / 16000 + 1.5
