@@ -1,0 +1,89 @@
+"""Who answered, on real calls: the call worker (real queue and database, both engines) dials
+baresip "debtors" behind Kamailio that play the clips of tests/amd/clips.py, classifies each answer
+and acts on it — a person reaches the dialogue, a voicemail gets the short message, a carrier
+announcement and a fax end the call as unreachable."""
+from __future__ import annotations
+
+import asyncio
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from campaigns.queue.claims import ClaimedAttempt
+from dialer.line import PhoneLine
+from dialer.peers.processes import Baresip, Kamailio
+from dialer.sip.registration import RegistrationStatus
+from dialer.worker import CallWorker
+from models.enums import AttemptStatus
+from models.outreach import Attempt
+from tests.amd import clips
+from tests.dialer.test_worker import _go, _queue
+from tests.voicebot.speech.conftest import YES, engines  # noqa: F401  (the fixture)
+from tests.voicebot.speech.scripted import ScriptedConversation
+from voicebot.amd.settings import AmdSettings
+from voicebot.amd.tones import level_dbfs
+from voicebot.speech.audio import FRAME_SAMPLES, FRAME_SECONDS, pcm_to_float
+from voicebot.speech.engines import SpeechEngines
+
+# What each debtor's phone plays from the answer. baresip hangs up when its clip ends, so every
+# clip leaves the line open long enough for what the dialer does next.
+PHONES = {
+    # "Алло." and a wait; the Korean yes (the CI model's language) answers the bot's greeting.
+    "person": lambda: clips.human("Алло.") + clips.silence(3.0) + clips.speech(YES, "ko")
+    + clips.silence(30.0),
+    "voicemail": lambda: clips.voicemail(clips.GREETINGS[0], 1000.0) + clips.silence(20.0),
+    "carrier": lambda: clips.announcement(clips.ANNOUNCEMENTS[0]) + clips.silence(10.0),
+    "fax": lambda: clips.fax_answer() + clips.silence(10.0),
+}
+
+
+async def test_each_answer_is_classified_and_handled(
+        tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
+    phones = {}
+    for user, make in PHONES.items():
+        clip = await asyncio.to_thread(lambda: clips.write_wav(tmp_path / f"{user}.wav", make()))
+        phones[user] = await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip, user=user).start)
+    await _queue(sessionmaker, list(PHONES))
+    line = make_line(kamailio.port, concurrency=4, calls_per_second=5)
+    await line.start()
+    await line.wait_registration(RegistrationStatus.REGISTERED)
+    conversations: list[ScriptedConversation] = []
+
+    async def conversation_for(_attempt: ClaimedAttempt) -> ScriptedConversation:
+        conversations.append(ScriptedConversation())
+        return conversations[-1]
+
+    worker = CallWorker("amd-test", sessionmaker, line, engines, conversation_for, check=_go,
+                        answering=AmdSettings())
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+
+    async def all_done() -> list[Attempt]:
+        while True:
+            async with sessionmaker() as session:
+                rows = list((await session.execute(select(Attempt).order_by(Attempt.id))).scalars())
+            if all(row.status == AttemptStatus.DONE.value for row in rows):
+                return rows
+            await asyncio.sleep(0.5)
+
+    rows = {row.address: row for row in await asyncio.wait_for(all_done(), 90)}
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    assert {address: row.outcome for address, row in rows.items()} == {
+        "person": "answered", "voicemail": "machine", "carrier": "unreachable", "fax": "unreachable"}
+    assert "ответил человек (human" in rows["person"].note
+    ((heard,),) = [c.heard_texts for c in conversations]  # only the person reached the dialogue
+    assert heard.startswith(YES)
+    assert "автоответчик (machine" in rows["voicemail"].note
+    assert "оставлено голосовое сообщение (прослушано 100%)" in rows["voicemail"].note
+    assert '"sit_tones_hz": [913.8, 1370.6' in rows["carrier"].note
+    assert "факс (fax" in rows["fax"].note
+    # The voicemail recorded our message: seconds of speech in what its phone decoded.
+    with wave.open(str(next(phones["voicemail"].recordings.glob("*-dec.wav")))) as dump:
+        heard = pcm_to_float(dump.readframes(dump.getnframes()))
+    loud = [level_dbfs(heard[i:i + FRAME_SAMPLES]) > -35 for i in range(0, len(heard), FRAME_SAMPLES)]
+    assert sum(loud) * FRAME_SECONDS > 2.0
