@@ -3,7 +3,8 @@ first seconds of an answered call, then one action per kind.
 
 - ``human``: nothing here; the caller hands the call to the voice bot's dialogue.
 - ``machine``: optionally wait for the greeting to end and leave a short voice message that names
-  the creditor and asks for a call back, never a word about a debt (a third party may hear it).
+  the creditor and asks for a call back, never a word about a debt (a third party may hear it);
+  the report says so, and campaigns counts it as a voice message in the contact budget.
 - ``screening``: say who calls and a neutral purpose and ask to be connected; the dialogue follows
   (it confirms the debtor's identity before any word about the debt).
 - ``carrier_announcement``: hang up; the number is unreachable for the campaign rules.
@@ -105,13 +106,16 @@ async def answer(call: LiveCall, settings: AmdSettings, engines: SpeechEngines,
             SCREENING_REPLY.format(creditor=creditor))))
         return answered
     note = answered.note
+    left = False
     if decision.kind == AnswerKind.MACHINE and settings.leave_voice_message and not call.ended:
         await _wait_for_greeting_end(call, decision, settings)
         if not call.ended:
             share = await call.wait_played(call.play(await engines.phrases.render(
                 VOICE_MESSAGE.format(creditor=creditor))))
+            left = share > 0
             note += f"\nоставлено голосовое сообщение (прослушано {share:.0%})"
     if not call.ended:
         await call.wait_sent()
         await call.hang_up()
-    return Answered(decision, OutcomeReport(kind=OUTCOME_OF_ANSWER[decision.kind], note=note))
+    return Answered(decision, OutcomeReport(kind=OUTCOME_OF_ANSWER[decision.kind], note=note,
+                                            voice_message_left=left))

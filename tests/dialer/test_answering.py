@@ -70,16 +70,23 @@ async def test_each_answer_is_classified_and_handled(
                 return rows
             await asyncio.sleep(0.5)
 
-    rows = {row.address: row for row in await asyncio.wait_for(all_done(), 90)}
+    rows = {row.address: row for row in await asyncio.wait_for(all_done(), 90)
+            if row.channel == "call"}
     stop.set()
     await asyncio.wait_for(running, 10)
+    notes = {address: row.note for address, row in rows.items()}
     assert {address: row.outcome for address, row in rows.items()} == {
-        "person": "answered", "voicemail": "machine", "carrier": "unreachable", "fax": "unreachable"}
+        "person": "answered", "voicemail": "machine", "carrier": "unreachable", "fax": "unreachable"}, notes
     assert "ответил человек (human" in rows["person"].note
     ((heard,),) = [c.heard_texts for c in conversations]  # only the person reached the dialogue
     assert heard.startswith(YES)
     assert "автоответчик (machine" in rows["voicemail"].note
     assert "оставлено голосовое сообщение (прослушано 100%)" in rows["voicemail"].note
+    assert rows["voicemail"].outcome_data["voice_message_left"] is True
+    async with sessionmaker() as session:
+        (message,) = (await session.execute(
+            select(Attempt).where(Attempt.channel == "voice_message"))).scalars()
+    assert message.case_id == rows["voicemail"].case_id and message.started_at is not None
     assert '"sit_tones_hz": [913.8, 1370.6' in rows["carrier"].note
     assert "факс (fax" in rows["fax"].note
     # The voicemail recorded our message: seconds of speech in what its phone decoded.

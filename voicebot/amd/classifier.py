@@ -33,6 +33,9 @@ SAME_TONE_HZ = 40.0
 SIT_GAP_S = 0.06
 # A voicemail beep is over in 1.5 s; a steady tone longer than that is a line tone, not a beep.
 BEEP_MAX_S = 1.5
+# A tone survives this many frames without it: a late or lost RTP packet becomes a frame of
+# silence on the line, and a loaded machine loses a few (a fax tone cut in two is two beeps).
+TONE_GAP_FRAMES = 3
 
 
 class AnswerKind(StrEnum):
@@ -162,6 +165,9 @@ class AnsweringClassifier:
         run = self._run
         if hz is not None and run is not None and abs(hz - run.hz) <= SAME_TONE_HZ:
             run.end_s = end
+        elif (hz is None and run is not None
+              and end - run.end_s < TONE_GAP_FRAMES * FRAME_SECONDS + FRAME_SECONDS / 2):
+            pass  # a gap that may yet be bridged
         else:
             self._close_tone_run()
             if hz is not None:
