@@ -82,7 +82,7 @@ async def _frames(call: LiveCall) -> AsyncIterator[bytes]:
 
 
 async def _wait_for_greeting_end(call: LiveCall, decision: Decision, settings: AmdSettings) -> None:
-    """After a beep the machine records at once; otherwise wait for a pause in the greeting."""
+    """After a beep the machine records at once; otherwise wait for a pause in what it says."""
     if decision.evidence.beep_at_s is not None:
         return
     quiet = heard = 0
@@ -94,14 +94,19 @@ async def _wait_for_greeting_end(call: LiveCall, decision: Decision, settings: A
             return
 
 
-async def answer(call: LiveCall, settings: AmdSettings, engines: SpeechEngines,
-                 creditor: str) -> Answered:
-    """Classify who answered and carry out the action of its kind (see the module's docstring)."""
-    decision = await classify_stream(detector_for(settings, engines), _frames(call))
+async def answer(call: LiveCall, settings: AmdSettings, engines: SpeechEngines, creditor: str,
+                 detector: AnswerDetector | None = None) -> Answered:
+    """Classify who answered and carry out the action of its kind (see the module's docstring).
+
+    ``detector`` replaces the one made from ``settings`` and ``engines`` (a test's transcript)."""
+    detector = detector or detector_for(settings, engines)
+    decision = await classify_stream(detector, _frames(call))
     answered = Answered(decision, None)
     if decision.kind == AnswerKind.HUMAN or call.ended and decision.kind == AnswerKind.SCREENING:
         return answered
     if decision.kind == AnswerKind.SCREENING:
+        # Its question is heard to the end before we answer it.
+        await _wait_for_greeting_end(call, decision, settings)
         await call.wait_played(call.play(await engines.phrases.render(
             SCREENING_REPLY.format(creditor=creditor))))
         return answered

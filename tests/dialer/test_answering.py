@@ -1,7 +1,7 @@
 """Who answered, on real calls: the call worker (real queue and database, both engines) dials
 baresip "debtors" behind Kamailio that play the clips of tests/amd/clips.py, classifies each answer
 and acts on it — a person reaches the dialogue, a voicemail gets the short message, a carrier
-announcement and a fax end the call as unreachable."""
+announcement and a fax end the call as unreachable, a screening assistant is asked to connect."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from campaigns.outcomes.report import OutcomeKind
 from campaigns.queue.claims import ClaimedAttempt
+from dialer.answering import answer
+from dialer.bridge import LineSink, talk
 from dialer.line import PhoneLine
 from dialer.peers.processes import Baresip, Kamailio
 from dialer.sip.registration import RegistrationStatus
@@ -20,13 +23,17 @@ from dialer.worker import CallWorker
 from models.enums import AttemptStatus
 from models.outreach import Attempt
 from tests.amd import clips
+from tests.amd.transcript import PacedTranscript
 from tests.dialer.test_worker import _go, _queue
 from tests.voicebot.speech.conftest import YES, engines  # noqa: F401  (the fixture)
 from tests.voicebot.speech.scripted import ScriptedConversation
+from voicebot.amd.classifier import AnswerKind
 from voicebot.amd.settings import AmdSettings
+from voicebot.amd.stream import AnswerDetector
 from voicebot.amd.tones import level_dbfs
 from voicebot.speech.audio import FRAME_SAMPLES, FRAME_SECONDS, pcm_to_float
 from voicebot.speech.engines import SpeechEngines
+from voicebot.speech.session import AudioSession
 
 # What each debtor's phone plays from the answer. baresip hangs up when its clip ends, so every
 # clip leaves the line open long enough for what the dialer does next.
@@ -94,3 +101,36 @@ async def test_each_answer_is_classified_and_handled(
         heard = pcm_to_float(dump.readframes(dump.getnframes()))
     loud = [level_dbfs(heard[i:i + FRAME_SAMPLES]) > -35 for i in range(0, len(heard), FRAME_SAMPLES)]
     assert sum(loud) * FRAME_SECONDS > 2.0
+
+
+async def test_a_screening_assistant_is_asked_to_connect_and_the_dialogue_follows(
+        tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
+        engines: SpeechEngines) -> None:  # noqa: F811
+    """The assistant's words come from a paced transcript (CI's vosk model has no Russian); the
+    call, the audio, the reply and the dialogue after it are real."""
+    text = clips.SCREENINGS[0]
+    # It asks its question, waits for our reply (~4 s) and the bot's greeting (~6 s), says yes.
+    pcm = clips.silence(0.3) + clips.speech(text) + clips.silence(14.0) + clips.speech(YES, "ko") \
+        + clips.silence(30.0)
+    clip = await asyncio.to_thread(clips.write_wav, tmp_path / "assistant.wav", pcm)
+    phone = await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip, user="assistant").start)
+    line = make_line(kamailio.port)
+    await line.start()
+    await line.wait_registration(RegistrationStatus.REGISTERED)
+    call = await line.dial("assistant")
+    assert await call.wait_answered()
+    settings = AmdSettings()
+    detector = AnswerDetector(settings, engines.vad_model, PacedTranscript(text, onset_s=0.3))
+    answered = await answer(call, settings, engines, "ООО «УК Тест»", detector)
+    assert answered.decision.kind == AnswerKind.SCREENING and answered.report is None
+    assert "голосовой помощник абонента (screening" in answered.note
+    conversation = ScriptedConversation()
+    report = await asyncio.wait_for(
+        talk(call, AudioSession(engines, conversation, LineSink(call))), 60)
+    assert report.kind == OutcomeKind.ANSWERED
+    assert conversation.heard_texts and conversation.heard_texts[0].startswith(YES)
+    # The assistant's phone heard our request to connect, then the bot: seconds of speech.
+    with wave.open(str(next(phone.recordings.glob("*-dec.wav")))) as dump:
+        heard = pcm_to_float(dump.readframes(dump.getnframes()))
+    loud = [level_dbfs(heard[i:i + FRAME_SAMPLES]) > -35 for i in range(0, len(heard), FRAME_SAMPLES)]
+    assert sum(loud) * FRAME_SECONDS > 5.0
