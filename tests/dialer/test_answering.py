@@ -13,18 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from campaigns.outcomes.report import OutcomeKind
-from campaigns.queue.claims import ClaimedAttempt
 from dialer.answering import answer
 from dialer.bridge import LineSink, talk
 from dialer.line import PhoneLine
 from dialer.peers.processes import Baresip, Kamailio
 from dialer.sip.registration import RegistrationStatus
-from dialer.worker import CallWorker
-from models.enums import AttemptStatus
 from models.outreach import Attempt
 from tests.amd import clips
 from tests.amd.transcript import PacedTranscript
-from tests.dialer.test_worker import _go, _queue
+from tests.dialer.test_worker import _queue, work_the_queue
 from tests.voicebot.speech.conftest import YES, engines  # noqa: F401  (the fixture)
 from tests.voicebot.speech.scripted import ScriptedConversation
 from voicebot.amd.classifier import AnswerKind
@@ -56,31 +53,9 @@ async def test_each_answer_is_classified_and_handled(
         phones[user] = await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip, user=user).start)
     await _queue(sessionmaker, list(PHONES))
     line = make_line(kamailio.port, concurrency=4, calls_per_second=5)
-    await line.start()
-    await line.wait_registration(RegistrationStatus.REGISTERED)
-    conversations: list[ScriptedConversation] = []
-
-    async def conversation_for(_attempt: ClaimedAttempt) -> ScriptedConversation:
-        conversations.append(ScriptedConversation())
-        return conversations[-1]
-
-    worker = CallWorker("amd-test", sessionmaker, line, engines, conversation_for, check=_go,
-                        answering=AmdSettings())
-    stop = asyncio.Event()
-    running = asyncio.create_task(worker.run(stop))
-
-    async def all_done() -> list[Attempt]:
-        while True:
-            async with sessionmaker() as session:
-                rows = list((await session.execute(select(Attempt).order_by(Attempt.id))).scalars())
-            if all(row.status == AttemptStatus.DONE.value for row in rows):
-                return rows
-            await asyncio.sleep(0.5)
-
-    rows = {row.address: row for row in await asyncio.wait_for(all_done(), 90)
-            if row.channel == "call"}
-    stop.set()
-    await asyncio.wait_for(running, 10)
+    _, attempts, conversations = await work_the_queue(sessionmaker, line, engines, 90,
+                                                      answering=AmdSettings())
+    rows = {row.address: row for row in attempts if row.channel == "call"}
     notes = {address: row.note for address, row in rows.items()}
     assert {address: row.outcome for address, row in rows.items()} == {
         "person": "answered", "voicemail": "machine", "carrier": "unreachable", "fax": "unreachable"}, notes
@@ -96,7 +71,9 @@ async def test_each_answer_is_classified_and_handled(
     assert message.case_id == rows["voicemail"].case_id and message.started_at is not None
     assert '"sit_tones_hz": [913.8, 1370.6' in rows["carrier"].note
     assert "факс (fax" in rows["fax"].note
-    # The voicemail recorded our message: seconds of speech in what its phone decoded.
+    # The voicemail recorded our message: seconds of speech in what its phone decoded (baresip
+    # completes the file when it stops).
+    await asyncio.to_thread(phones["voicemail"].stop)
     with wave.open(str(next(phones["voicemail"].recordings.glob("*-dec.wav")))) as dump:
         heard = pcm_to_float(dump.readframes(dump.getnframes()))
     loud = [level_dbfs(heard[i:i + FRAME_SAMPLES]) > -35 for i in range(0, len(heard), FRAME_SAMPLES)]
@@ -130,6 +107,7 @@ async def test_a_screening_assistant_is_asked_to_connect_and_the_dialogue_follow
     assert report.kind == OutcomeKind.ANSWERED
     assert conversation.heard_texts and conversation.heard_texts[0].startswith(YES)
     # The assistant's phone heard our request to connect, then the bot: seconds of speech.
+    await asyncio.to_thread(phone.stop)
     with wave.open(str(next(phone.recordings.glob("*-dec.wav")))) as dump:
         heard = pcm_to_float(dump.readframes(dump.getnframes()))
     loud = [level_dbfs(heard[i:i + FRAME_SAMPLES]) > -35 for i in range(0, len(heard), FRAME_SAMPLES)]
