@@ -6,6 +6,10 @@ worker (one worker per trunk makes them the trunk's limits); a wave's own pace a
 and the contact budget are enforced by the queue's claim and pre-contact check. While the line is
 not registered nothing is claimed, so a registrar outage loses no attempt. ``stop`` is graceful:
 live calls finish, nothing new is claimed.
+
+With ``answering`` (the ``[amd]`` settings) each answered call first goes through the
+answering-machine classifier (dialer/answering.py): only a person or a screening assistant reaches
+the dialogue; machines, carrier announcements, silence and faxes end the call with their outcome.
 """
 from __future__ import annotations
 
@@ -20,10 +24,13 @@ from campaigns.outcomes.record import record_outcome
 from campaigns.outcomes.report import OutcomeKind, OutcomeReport
 from campaigns.queue.claims import ClaimedAttempt, PreContactCheck, claim, extend_lease, mark_started
 from campaigns.queue.precontact import pre_contact_check
+from dialer.answering import answer
 from dialer.bridge import LineSink, talk
-from dialer.line import PhoneLine
+from dialer.line import CallResult, PhoneLine
 from dialer.sip.registration import RegistrationStatus
+from voicebot.amd.settings import AmdSettings
 from voicebot.conversation import Conversation
+from voicebot.dialogue.context import context_for_attempt
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.session import AudioSession
 
@@ -40,13 +47,15 @@ IDLE_POLL_S = 1.0
 class CallWorker:
     def __init__(self, name: str, sessionmaker: async_sessionmaker[AsyncSession], line: PhoneLine,
                  engines: SpeechEngines, conversations: ConversationFactory,
-                 check: PreContactCheck = pre_contact_check) -> None:
+                 check: PreContactCheck = pre_contact_check,
+                 answering: AmdSettings | None = None) -> None:
         self.name = name
         self._sessionmaker = sessionmaker
         self._line = line
         self._engines = engines
         self._conversations = conversations
         self._check = check
+        self._answering = answering
         self._live: set[asyncio.Task[None]] = set()
         # Event-loop times at which each call was started (pacing is checked against them).
         self.placed_at: list[float] = []
@@ -119,7 +128,13 @@ class CallWorker:
             result = await call.wait_ended()
             return OutcomeReport(kind=result.outcome_kind,
                                  note=f"SIP {result.sip_code or '—'} {result.reason}".strip())
+        answered = None
         try:
+            if self._answering is not None:
+                answered = await answer(call, self._answering, self._engines,
+                                        await self._creditor(attempt))
+                if answered.report is not None:
+                    return _with_recording(answered.report, await call.wait_ended())
             conversation = await self._conversations(attempt)
             report = await talk(call, AudioSession(self._engines, conversation, LineSink(call)))
         except Exception as exc:
@@ -127,8 +142,18 @@ class CallWorker:
             if not call.ended:
                 await call.hang_up()
             report = OutcomeReport(kind=OutcomeKind.ANSWERED, note=f"сбой голосового бота: {exc}")
-        result = await call.wait_ended()
-        if result.recording is not None:
-            note = f"{report.note}\nзапись разговора: {result.recording}".strip()
-            report = report.model_copy(update={"note": note})
+        if answered is not None:
+            report = report.model_copy(update={"note": f"{answered.note}\n{report.note}".strip()})
+        return _with_recording(report, await call.wait_ended())
+
+    async def _creditor(self, attempt: ClaimedAttempt) -> str:
+        """The name the voice message and the screening reply give: the creditor, nothing more."""
+        async with self._sessionmaker() as session:
+            return (await context_for_attempt(session, attempt.id)).creditor
+
+
+def _with_recording(report: OutcomeReport, result: CallResult) -> OutcomeReport:
+    if result.recording is None:
         return report
+    note = f"{report.note}\nзапись разговора: {result.recording}".strip()
+    return report.model_copy(update={"note": note})

@@ -1,18 +1,23 @@
-"""``vozvrat call test NUMBER``: an operator's line check through the configured SIP settings.
+"""``vozvrat call test NUMBER``: an operator's line check through the configured SIP settings;
+``vozvrat call classify --file CLIP.wav``: who answered a call, from its recording (issue 11).
 
-Registers, dials, prints every progress event as it happens, plays a test phrase once answered,
-hangs up and prints the outcome. Exit code 0 when the call was answered.
+The test registers, dials, prints every progress event as it happens, plays a test phrase once
+answered, hangs up and prints the outcome. Exit code 0 when the call was answered.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
+from pathlib import Path
 
 from dialer.line import PhoneLine
 from dialer.settings import sip_settings
 from dialer.sip.progress import CallEvent, Progress
 from dialer.sip.registration import RegistrationStatus
+from voicebot.amd.settings import amd_settings
+from voicebot.amd.stream import classify_pcm, load_detector, read_line_wav
 from voicebot.speech.espeak_voice import EspeakSynthesizer
 
 TEST_PHRASE = "Проверка линии. Это тестовый звонок системы Возврат. Спасибо, до свидания."
@@ -34,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     test.add_argument("--ring-timeout", type=float, help="seconds to ring (default: [sip] ring_timeout_s)")
     test.add_argument("--phrase", default=TEST_PHRASE, help="what to say once answered")
     test.set_defaults(func=run_test)
+    classify = call_sub.add_parser(
+        "classify", help="who answered: human, machine, carrier_announcement, screening, silence, fax")
+    classify.add_argument("--file", type=Path, required=True,
+                          help="8 kHz mono 16-bit WAV of the callee from the moment of answer")
+    classify.add_argument("--evidence", action="store_true", help="add the decision's evidence")
+    classify.set_defaults(func=run_classify)
 
 
 def _line(event: CallEvent) -> str:
@@ -80,3 +91,19 @@ async def run_test(args: argparse.Namespace) -> int:
         return 0 if result.answered else 1
     finally:
         await line.stop()
+
+
+async def run_classify(args: argparse.Namespace) -> int:
+    try:
+        pcm = read_line_wav(args.file)
+    except (OSError, EOFError, ValueError) as error:
+        print(f"не удалось прочитать {args.file}: {error}", file=sys.stderr)
+        return 2
+    detector = await load_detector(amd_settings())
+    decision = await classify_pcm(detector, pcm)
+    result: dict[str, object] = {"kind": decision.kind.value,
+                                 "decided_after_s": decision.decided_after_s}
+    if args.evidence:
+        result["evidence"] = decision.evidence.as_dict()
+    print(json.dumps(result, ensure_ascii=False))
+    return 0

@@ -19,9 +19,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.queue.cancelling import cancel_queued_attempts
+from campaigns.budget.settings import VOICE_MESSAGE
 from campaigns.cases.history import CHANNEL_TITLES, EventKind, record_event
 from campaigns.cases.steps import queue_next_channel
-from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeReport
+from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeKind, OutcomeReport
 from campaigns.outcomes.rules import (
     NO_ANSWER_KINDS,
     STREAK_NEUTRAL_KINDS,
@@ -112,6 +113,8 @@ async def record_outcome(
                     report.kind, attempt_id, attempt.status)
         return OutcomeResult(attempt_id, case.id, applied=False,
                              ignored_reason=f"attempt already {attempt.status}")
+    if report.voice_message_left:
+        _count_voice_message(session, attempt, occurred_at)
     record_event(session, case, EventKind.OUTCOME,
                  f"{CHANNEL_TITLES[channel]}: {KIND_TITLES[report.kind]}", actor=report.actor,
                  data={"attempt_id": attempt.id, "channel": channel.value,
@@ -150,6 +153,18 @@ async def _finish_attempt(
         .execution_options(synchronize_session=False))
     await session.refresh(attempt)
     return result.rowcount == 1
+
+
+def _count_voice_message(session: AsyncSession, call: Attempt, occurred_at: datetime) -> None:
+    """The voicemail the call left, as a done attempt of its own channel: the contact budget counts
+    attempts by channel, and a voice message is a message, not a call (budget/settings.py)."""
+    session.add(Attempt(
+        case_id=call.case_id, person_id=call.person_id, wave_id=call.wave_id,
+        channel=VOICE_MESSAGE, address=call.address, template=call.template,
+        step_code=call.step_code, idempotency_key=f"voice-message-of-{call.id}",
+        status=AttemptStatus.DONE.value, not_before=occurred_at, started_at=occurred_at,
+        finished_at=occurred_at, outcome=OutcomeKind.MACHINE.value,
+        note=f"голосовое сообщение, оставленное звонком {call.id} на автоответчике"))
 
 
 async def _plan_settings(session: AsyncSession, case: Case) -> OutcomeSettings:

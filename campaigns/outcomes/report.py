@@ -126,6 +126,9 @@ class OutcomeReport(BaseModel):
     # Channels the debtor refused in words other than the bot's stop_calls (an SMS reply, a note).
     refused_channels: tuple[Channel, ...] = ()
     transcript: tuple[TranscriptTurn, ...] = ()
+    # A call that reached an answering machine left a voice message on it: a contact of its own
+    # in the messages class of the contact budget (230-ФЗ ст. 7 ч. 5).
+    voice_message_left: bool = False
     note: str = ""
     actor: str = Field(default="system", max_length=100)
 
@@ -137,6 +140,8 @@ class OutcomeReport(BaseModel):
             raise ValueError(f"a {self.kind} outcome carries no conversation")
         if (self.listened_share or self.listened_to_end) and self.kind != OutcomeKind.ANSWERED:
             raise ValueError("listening is only measured on an answered call")
+        if self.voice_message_left and self.kind != OutcomeKind.MACHINE:
+            raise ValueError("a voice message is only left on an answering machine")
         if self.promise_amount is not None and self.promise_date is None:
             raise ValueError("a promised amount needs a promise date")
         return self

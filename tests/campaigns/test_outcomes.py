@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from campaigns.budget.limits import check_budget
+from campaigns.budget.settings import VOICE_MESSAGE, ContactLimits
 from campaigns.outcomes import (
     Intent,
     OutcomeKind,
@@ -597,3 +599,19 @@ def test_plan_settings_drive_the_rules() -> None:
     promise = _answered(promise_date=date(2026, 3, 4))
     assert Suspend(date(2026, 3, 4), "обещание оплаты до 04.03.2026") in evaluate(
         promise, facts, settings)
+
+
+async def test_a_voice_message_left_on_a_machine_counts_as_a_message(sessionmaker: Sessions) -> None:
+    _, person_id, attempt_id, _ = await _setup(sessionmaker)
+    await _report(sessionmaker, attempt_id, OutcomeReport(kind=OutcomeKind.MACHINE,
+                                                          voice_message_left=True))
+    async with sessionmaker() as session:
+        (message,) = (await session.execute(
+            select(Attempt).where(Attempt.channel == VOICE_MESSAGE))).scalars()
+        assert (message.status, message.started_at) == (AttemptStatus.DONE.value, NOW)
+        one_a_day = ContactLimits(messages_per_day=1)
+        decision = await check_budget(session, person_id, "sms", NOW, "Europe/Moscow",
+                                      limits=one_a_day)
+    assert not decision.allowed and decision.reason == "лимит сообщений в день исчерпан (1)"
+    with pytest.raises(ValidationError):
+        OutcomeReport(kind=OutcomeKind.NO_ANSWER, voice_message_left=True)

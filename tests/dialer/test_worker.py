@@ -38,6 +38,38 @@ async def _queue(sessionmaker: async_sessionmaker[AsyncSession], addresses: list
             session.add(row)
 
 
+async def work_the_queue(sessionmaker: async_sessionmaker[AsyncSession], line: PhoneLine,
+                         speech_engines: SpeechEngines, timeout_s: float, **options: object,
+                         ) -> tuple[CallWorker, list[Attempt], list[ScriptedConversation]]:
+    """A worker on ``line`` until every queued attempt is done; a scripted dialogue per call."""
+    await line.start()
+    await line.wait_registration(RegistrationStatus.REGISTERED)
+    conversations: list[ScriptedConversation] = []
+
+    async def conversation_for(_attempt: ClaimedAttempt) -> ScriptedConversation:
+        conversations.append(ScriptedConversation())
+        return conversations[-1]
+
+    worker = CallWorker("dialer-test", sessionmaker, line, speech_engines, conversation_for,
+                        check=_go, **options)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    rows = await asyncio.wait_for(all_done(sessionmaker), timeout_s)
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    return worker, rows, conversations
+
+
+async def all_done(sessionmaker: async_sessionmaker[AsyncSession]) -> list[Attempt]:
+    """Every attempt, once all of them are done."""
+    while True:
+        async with sessionmaker() as session:
+            rows = list((await session.execute(select(Attempt).order_by(Attempt.id))).scalars())
+        if all(row.status == AttemptStatus.DONE.value for row in rows):
+            return rows
+        await asyncio.sleep(0.5)
+
+
 async def test_worker_calls_the_queue_and_reports_each_outcome(
         tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
         sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:
@@ -47,29 +79,7 @@ async def test_worker_calls_the_queue_and_reports_each_outcome(
                {"CODE": "486", "REASON": "Busy Here"}).start()
     await _queue(sessionmaker, ["debtor", "busy", "nobody"])
     line = make_line(kamailio.port, concurrency=2, calls_per_second=5)
-    await line.start()
-    await line.wait_registration(RegistrationStatus.REGISTERED)
-    conversations: list[ScriptedConversation] = []
-
-    async def conversation_for(_attempt: ClaimedAttempt) -> ScriptedConversation:
-        conversations.append(ScriptedConversation())
-        return conversations[-1]
-
-    worker = CallWorker("dialer-test", sessionmaker, line, engines, conversation_for, check=_go)
-    stop = asyncio.Event()
-    running = asyncio.create_task(worker.run(stop))
-
-    async def all_done() -> list[Attempt]:
-        while True:
-            async with sessionmaker() as session:
-                rows = list((await session.execute(select(Attempt).order_by(Attempt.id))).scalars())
-            if all(row.status == AttemptStatus.DONE.value for row in rows):
-                return rows
-            await asyncio.sleep(0.5)
-
-    rows = await asyncio.wait_for(all_done(), 60)
-    stop.set()
-    await asyncio.wait_for(running, 10)
+    worker, rows, conversations = await work_the_queue(sessionmaker, line, engines, 60)
     assert [(row.address, row.outcome) for row in rows] == [
         ("debtor", "answered"), ("busy", "busy"), ("nobody", "unreachable")]
     # Free decoding (the worker gives the session no grammar) of Korean espeak speech: close
