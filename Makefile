@@ -1,7 +1,10 @@
-.PHONY: demo test
+.PHONY: demo test sample-pack
 
 demo:
 	bash scripts/demo.sh
 
 test:
 	bash scripts/test.sh
+
+sample-pack:
+	bash scripts/sample_pack.sh

@@ -5,6 +5,7 @@ from models.account import Account
 from models.billing import Charge, Payment
 from models.building import Building
 from models.case import Case, CaseEvent, Dispute, Instalment, Promise
+from models.court_filing import CourtFiling
 from models.organisation import Creditor
 from models.outreach import Attempt, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
@@ -18,6 +19,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "Charge",
+    "CourtFiling",
     "ContactRefusal",
     "Creditor",
     "Dispute",

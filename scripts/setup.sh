@@ -24,6 +24,8 @@ find_python() {
 # Debian packages the project runs or tests against; each part adds its own to this list.
 APT_PACKAGES=(
 )
+# legal: PDF of the court documents (LibreOffice headless), a Cyrillic font, pdftoppm/pdftotext.
+APT_PACKAGES+=(libreoffice-writer-nogui fonts-dejavu-core poppler-utils)
 
 setup_apt() {
     local missing=() package

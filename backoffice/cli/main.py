@@ -18,6 +18,7 @@ from backoffice.cli import (
     serve_command,
     wave_command,
 )
+from backoffice.cli import calc_command, docs_command
 
 
 COMMAND_MODULES = (
@@ -27,6 +28,8 @@ COMMAND_MODULES = (
     serve_command,
     demo_command,
     plans_command,
+    calc_command,
+    docs_command,
     cases_command,
     wave_command,
     bot_command,

@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backoffice.web import accounts, dashboard
+from backoffice.web import accounts, dashboard, legal
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from models import ru_format
 from models.db import make_sessionmaker
@@ -29,6 +29,8 @@ def create_app(engine: AsyncEngine, *, today: date | None = None) -> web.Applica
     app.router.add_get("/", dashboard.show, name="dashboard")
     app.router.add_get("/accounts", accounts.list_accounts, name="accounts")
     app.router.add_get("/accounts/{number}", accounts.show_account, name="account")
+    app.router.add_get("/accounts/{number}/legal", legal.show_claim, name="legal")
+    app.router.add_get("/accounts/{number}/pack.zip", legal.download_pack, name="legal_pack")
     app.router.add_get("/health", _health)
     app.router.add_static("/static", HERE / "static", name="static")
     return app

@@ -19,6 +19,8 @@ class EventKind(StrEnum):
     OUTCOME = "outcome"
     MANUAL = "manual"
     CLOSED = "closed"
+    # Something only a lawyer can resolve (a document refused for missing fields, no court).
+    LAWYER_TASK = "lawyer_task"
 
 
 def record_event(

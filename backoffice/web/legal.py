@@ -1,0 +1,80 @@
+"""The lawyer's view of one account: what can be claimed, the penalty table, each debtor's part,
+court and fee — or what is missing — and the court-order pack in one click (a ZIP of DOCX)."""
+from __future__ import annotations
+
+import asyncio
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from backoffice.legal.account_claim import AccountClaim, load_account_claim
+from backoffice.legal.courts import load_courts
+from backoffice.legal.documents.fields import (
+    MissingFields,
+    PackSettings,
+    debtor_court,
+    pack_fields,
+)
+from backoffice.legal.documents.pack import write_docx
+from backoffice.legal.settings import legal_settings, penalty_policy
+from backoffice.web.keys import SESSIONMAKER, TODAY
+
+
+async def _claim(request: web.Request) -> AccountClaim:
+    number = request.match_info["number"]
+    settings = legal_settings()
+    async with request.app[SESSIONMAKER]() as session:
+        try:
+            return await load_account_claim(session, number, request.app[TODAY](),
+                                            policy=penalty_policy(settings))
+        except LookupError:
+            raise web.HTTPNotFound(text=f"лицевой счёт {number} не найден") from None
+
+
+@aiohttp_jinja2.template("legal.html")
+async def show_claim(request: web.Request) -> dict[str, Any]:
+    claim = await _claim(request)
+    settings = legal_settings()
+    courts = load_courts(settings.courts_dir or None)
+    pack_settings = PackSettings(claim.filed_on, settings.halve_rounded_fee)
+    debtors = []
+    for debtor in claim.debtors:
+        court = debtor_court(debtor, claim, courts)
+        try:
+            fields: dict[str, Any] | None = pack_fields(claim, debtor, court, pack_settings)
+            missing: list[str] = []
+        except MissingFields as exc:
+            fields, missing = None, exc.fields
+        debtors.append({"claim": debtor, "court": court, "fields": fields, "missing": missing})
+    return {"claim": claim, "debtors": debtors, "settings": settings}
+
+
+async def download_pack(request: web.Request) -> web.Response:
+    claim = await _claim(request)
+    settings = legal_settings()
+    courts = load_courts(settings.courts_dir or None)
+
+    def render() -> tuple[bytes, list[MissingFields]]:
+        # Rendering is CPU and disk work: off the event loop.
+        with tempfile.TemporaryDirectory(prefix="vozvrat-pack-") as folder:
+            result = write_docx(claim, Path(folder), courts, settings=settings,
+                                filed_on=claim.filed_on)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+                for path in result.docx:
+                    archive.write(path, path.name)
+            return out.getvalue(), result.refused
+
+    data, refused = await asyncio.to_thread(render)
+    if not refused and not claim.debtors:
+        raise web.HTTPUnprocessableEntity(text="у лицевого счёта нет должников")
+    if refused and len(refused) == len(claim.debtors):
+        raise web.HTTPUnprocessableEntity(text="\n".join(str(r) for r in refused))
+    return web.Response(body=data, content_type="application/zip", headers={
+        "Content-Disposition":
+            f'attachment; filename="pack-{claim.account.number}-{claim.filed_on}.zip"'})

@@ -1,0 +1,51 @@
+"""The lawyer's page of an account and the pack in one click, served by the real web app."""
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from io import BytesIO
+
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backoffice.web.app import create_app
+from tests.legal import world
+from tests.legal.test_documents import family_account
+
+
+async def test_the_lawyers_page_and_the_pack_download(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        await family_account(session, father_snils="")
+    async with TestClient(TestServer(create_app(engine, today=date(2026, 8, 31)))) as client:
+        page = await client.get("/accounts/100200/legal")
+        assert page.status == 200
+        html = await page.text()
+        for text in ("Судебный приказ: лицевой счёт 100200", "270,38", "16.05.2026",
+                     "Судебный участок № 2 судебного района Советского районного суда г. Рязани",
+                     "идентификатор должника Петров Олег Иванович", "2\u00a0000 руб.",
+                     "перенос срока оплаты с выходного дня"):
+            assert text in html, text
+        pack = await client.get("/accounts/100200/pack.zip")
+        assert pack.status == 200 and pack.content_type == "application/zip"
+        with zipfile.ZipFile(BytesIO(await pack.read())) as archive:
+            assert sorted(archive.namelist()) == [
+                "100200-1-raschet-dolga.docx", "100200-1-raschet-peni.docx",
+                "100200-1-zayavlenie.docx"]
+        assert (await client.get("/accounts/404/legal")).status == 404
+
+
+async def test_no_documents_at_all_is_an_error_naming_the_fields(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        house = await world.building(session, street="ул. Неизвестная", house="3")
+        acc = await world.account(session, house, "100400", "1", {"2026-03": "5000.00"})
+        await world.owns(session, acc, await world.person(session, "X", "Орлов", "Иван", "Ильич"))
+        await session.commit()
+    async with TestClient(TestServer(create_app(engine, today=date(2026, 8, 31)))) as client:
+        html = await (await client.get("/accounts/100400/legal")).text()
+        assert "не определён:" in html and "адрес не найден" in html
+        pack = await client.get("/accounts/100400/pack.zip")
+        assert pack.status == 422 and "адрес не найден" in await pack.text()
