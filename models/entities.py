@@ -11,10 +11,12 @@ from models.outreach import Attempt, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
 from models.person import ContactRefusal, Person, PersonEmail, PersonPhone
 from models.plan import WorkPlan
+from models.user import AuditEntry, CourierRoute, User
 
 __all__ = [
     "Account",
     "Attempt",
+    "AuditEntry",
     "Building",
     "Case",
     "CaseEvent",
@@ -22,6 +24,7 @@ __all__ = [
     "CourtFiling",
     "ContactRefusal",
     "Creditor",
+    "CourierRoute",
     "Dispute",
     "Instalment",
     "Ownership",
@@ -31,6 +34,7 @@ __all__ = [
     "PersonEmail",
     "PersonPhone",
     "Promise",
+    "User",
     "Wave",
     "WaveMember",
     "WorkPlan",
