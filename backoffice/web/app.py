@@ -14,10 +14,11 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backoffice.web import accounts, dashboard, legal
+from backoffice.web import accounts, dashboard, legal, waves
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
     EVERYONE,
+    MANAGERS,
     PUBLIC,
     STAFF,
     Route,
@@ -27,6 +28,7 @@ from backoffice.web.auth.access import (
     maybe_user,
 )
 from backoffice.web.auth.limits import LoginLimiter
+from backoffice.web.cases import pages as case_pages
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from backoffice.web.settings import WebSettings, web_settings
 from models import ru_format
@@ -49,6 +51,13 @@ ROUTES = (
     Route("GET", "/accounts/{number}", accounts.show_account, "account", STAFF),
     Route("GET", "/accounts/{number}/legal", legal.show_claim, "legal", STAFF),
     Route("GET", "/accounts/{number}/pack.zip", legal.download_pack, "legal_pack", STAFF),
+    Route("GET", "/cases", case_pages.list_cases, "cases", STAFF),
+    Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
+    Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),
+    Route("GET", "/waves", waves.list_waves, "waves", MANAGERS),
+    Route("POST", "/waves", waves.schedule, "wave_schedule", MANAGERS),
+    Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",
+          MANAGERS),
 )
 
 

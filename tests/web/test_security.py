@@ -19,7 +19,9 @@ from backoffice.web.settings import WebSettings
 from models.user import AuditEntry, Role, User
 from tests.web.login import PASSWORD, add_user, csrf_of, log_in, log_in_as
 
-_PARAMETER = re.compile(r"\{[^}]+\}")
+_PARAMETER = re.compile(r"\{(\w+)[^}]*\}")
+# A value each path parameter accepts, so that the route (not a 404) answers.
+_SAMPLE = {"action": "pause"}
 
 
 @pytest.fixture
@@ -33,7 +35,8 @@ async def client(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSess
 def _protected_paths(client: TestClient) -> list[tuple[str, str]]:
     app = client.server.app
     assert app is not None
-    return [(route.method, _PARAMETER.sub("1", route.resource.canonical))
+    return [(route.method, _PARAMETER.sub(lambda m: _SAMPLE.get(m.group(1), "1"),
+                                           route.resource.canonical))
             for route in app[ROUTE_ROLES] if route.resource is not None]
 
 

@@ -110,8 +110,10 @@ def _refuse(request: web.Request, status: type[web.HTTPException], text: str) ->
 @web.middleware
 async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route
-    if (route in request.app[PUBLIC_ROUTES] or isinstance(route.resource, StaticResource)
-            or request.match_info.http_exception is not None):
+    if request.match_info.http_exception is not None:
+        # No such page (404/405): nothing to protect, the router answers.
+        return await handler(request)
+    if route in request.app[PUBLIC_ROUTES] or isinstance(route.resource, StaticResource):
         if request.method in _UNSAFE and not await _csrf_ok(request):
             raise _refuse(request, web.HTTPForbidden,
                           "Форма устарела или пришла с чужого сайта: обновите страницу и повторите.")
