@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backoffice.web import accounts, dashboard, legal, waves
+from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
     EVERYONE,
@@ -29,7 +30,7 @@ from backoffice.web.auth.access import (
 )
 from backoffice.web.auth.limits import LoginLimiter
 from backoffice.web.cases import pages as case_pages
-from backoffice.web.keys import SESSIONMAKER, TODAY
+from backoffice.web.keys import ENGINE, SESSIONMAKER, TODAY
 from backoffice.web.settings import WebSettings, web_settings
 from models import ru_format
 from models.db import make_sessionmaker
@@ -66,6 +67,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     """``today`` pins the ledger date (tests, demos of a past state); None means the real date."""
     settings = settings or web_settings()
     app = web.Application(client_max_size=settings.max_upload_mb * 1024 * 1024)
+    app[ENGINE] = engine
     app[SESSIONMAKER] = make_sessionmaker(engine)
     app[TODAY] = (lambda: today) if today else date.today
     app[auth_views.LIMITER] = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
@@ -81,6 +83,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     )
     env.filters.update(money=ru_format.money, day=ru_format.day, period=ru_format.period)
     add_routes(app, ROUTES)
+    add_routes(app, api_routes.ROUTES)
     app.router.add_static("/static", HERE / "static", name="static")
     return app
 

@@ -6,6 +6,7 @@ A route absent from the table is refused to everybody, so a new page cannot be p
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -103,13 +104,17 @@ async def _csrf_ok(request: web.Request) -> bool:
 
 def _refuse(request: web.Request, status: type[web.HTTPException], text: str) -> web.HTTPException:
     if _wants_json(request):
-        return status(text=web.json_dumps({"error": text}), content_type="application/json")
+        return status(text=json.dumps({"error": text}, ensure_ascii=False),
+                      content_type="application/json")
     return status(text=text)
 
 
 @web.middleware
 async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route
+    if "\x00" in request.path or any("\x00" in value for value in request.query.values()):
+        # PostgreSQL text cannot hold NUL: refused here rather than failing deep in a query.
+        raise _refuse(request, web.HTTPBadRequest, "Адрес запроса содержит недопустимый символ.")
     if request.match_info.http_exception is not None:
         # No such page (404/405): nothing to protect, the router answers.
         return await handler(request)
