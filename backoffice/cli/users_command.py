@@ -8,7 +8,7 @@ import sys
 from sqlalchemy import select
 
 from backoffice.cli.common import add_database_option, open_database
-from backoffice.web.auth.users import UserError, issue_token, save_user
+from backoffice.web.auth.users import UserError, assign_buildings, issue_token, save_user
 from models.db import make_sessionmaker
 from models.user import Role, User
 
@@ -28,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token.add_argument("login")
     add_database_option(token)
     token.set_defaults(func=_token)
+    route = commands.add_parser("route", help="give a courier the notices of these buildings")
+    route.add_argument("login")
+    route.add_argument("--building", action="append", required=True, help="building code (repeatable)")
+    add_database_option(route)
+    route.set_defaults(func=_route)
 
 
 def _read_password() -> str:
@@ -67,4 +72,22 @@ async def _token(args: argparse.Namespace) -> int:
     finally:
         await engine.dispose()
     print(token)
+    return 0
+
+
+async def _route(args: argparse.Namespace) -> int:
+    engine = await open_database(args)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            user = (await session.scalars(select(User).where(User.login == args.login))).first()
+            if user is None or user.role != Role.COURIER.value:
+                print(f"курьера {args.login} нет", file=sys.stderr)
+                return 2
+            unknown = await assign_buildings(session, user, args.building)
+    finally:
+        await engine.dispose()
+    if unknown:
+        print(f"нет домов с кодами: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    print(f"курьеру {args.login} назначены дома: {', '.join(args.building)}")
     return 0

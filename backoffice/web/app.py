@@ -14,10 +14,11 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backoffice.web import accounts, dashboard, legal, waves
+from backoffice.web import accounts, courier, dashboard, imports, legal, waves
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
+    COURIERS,
     EVERYONE,
     MANAGERS,
     PUBLIC,
@@ -55,6 +56,10 @@ ROUTES = (
     Route("GET", "/cases", case_pages.list_cases, "cases", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
     Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),
+    Route("GET", "/courier", courier.show, "courier", COURIERS),
+    Route("POST", r"/courier/tasks/{attempt_id:\d+}", courier.record, "courier_record", COURIERS),
+    Route("GET", "/imports", imports.show, "imports", MANAGERS),
+    Route("POST", "/imports", imports.upload, "imports_upload", MANAGERS),
     Route("GET", "/waves", waves.list_waves, "waves", MANAGERS),
     Route("POST", "/waves", waves.schedule, "wave_schedule", MANAGERS),
     Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",

@@ -11,7 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.user import Role, User
+from models.building import Building
+from models.user import CourierRoute, Role, User
 
 _HASHER = PasswordHasher()
 # Verified against when the login is unknown, so both cases take the same time.
@@ -93,3 +94,21 @@ async def user_by_token(session: AsyncSession, token: str) -> CurrentUser | None
 async def user_by_id(session: AsyncSession, user_id: int) -> CurrentUser | None:
     user = await session.get(User, user_id)
     return CurrentUser.of(user) if user and user.active else None
+
+
+async def assign_buildings(session: AsyncSession, courier: User, codes: list[str]) -> list[str]:
+    """Move these buildings to the courier's route (a building has one courier); the codes
+    that name no building are returned and nothing is changed then."""
+    buildings = {b.code: b for b in await session.scalars(select(Building).where(Building.code.in_(codes)))}
+    unknown = [code for code in codes if code not in buildings]
+    if unknown:
+        return unknown
+    for building in buildings.values():
+        route = (await session.scalars(
+            select(CourierRoute).where(CourierRoute.building_id == building.id))).first()
+        if route is None:
+            session.add(CourierRoute(user_id=courier.id, building_id=building.id))
+        else:
+            route.user_id = courier.id
+    await session.flush()
+    return []
