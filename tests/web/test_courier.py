@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.cli.main import main
 from backoffice.web.app import create_app
-from models.entities import Account, Attempt, Case
+from models.entities import Attempt, Case
 from models.user import Role
 from tests.web.login import add_user, csrf_of, log_in
 from tests.web.world import CASES_AS_OF, utility_with_cases
@@ -59,4 +59,3 @@ async def test_courier_a_records_a_delivery_and_courier_b_sees_nothing(
     async with sessionmaker() as session:
         untouched = await session.get(Attempt, 2)
         assert untouched is not None and untouched.status == "queued"
-        assert await session.scalar(select(Account.number).where(Account.id == 1)) == "1001"
