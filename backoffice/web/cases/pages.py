@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from backoffice.web.auth.access import current_user
 from backoffice.web.auth.audit import audit
 from backoffice.web.cases.card import load_case_card, stop_case
-from backoffice.web.cases.registry import CaseFilter, filter_choices, registry_page
+from backoffice.web.cases.registry import STATUS_TITLES, CaseFilter, filter_choices, registry_page
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from campaigns.outcomes.record import CHANNEL_TITLES
 from campaigns.outcomes.report import KIND_TITLES
+from campaigns.plans.loader import plan_definition
 from models.entities import Case
 
 
@@ -46,7 +47,9 @@ async def show_case(request: web.Request) -> dict[str, Any]:
         card = await load_case_card(session, case_id, request.app[TODAY]())
     if card is None:
         raise web.HTTPNotFound(text=f"дела №{case_id} нет")
+    stages = {stage.code: stage.name for stage in plan_definition(card.plan).stages}
     return {"card": card, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
+            "stage_name": stages.get(card.case.stage, card.case.stage), "statuses": STATUS_TITLES,
             "channels": {c.value: t for c, t in CHANNEL_TITLES.items()},
             "outcomes": {k.value: t for k, t in KIND_TITLES.items()}}
 
