@@ -14,12 +14,13 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backoffice.web import accounts, courier, dashboard, imports, legal, waves
+from backoffice.web import accounts, courier, dashboard, imports, lawyer, legal, waves
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
     COURIERS,
     EVERYONE,
+    LAWYERS,
     MANAGERS,
     PUBLIC,
     STAFF,
@@ -53,6 +54,7 @@ ROUTES = (
     Route("GET", "/accounts/{number}", accounts.show_account, "account", STAFF),
     Route("GET", "/accounts/{number}/legal", legal.show_claim, "legal", STAFF),
     Route("GET", "/accounts/{number}/pack.zip", legal.download_pack, "legal_pack", STAFF),
+    Route("GET", "/lawyer", lawyer.show, "lawyer", LAWYERS),
     Route("GET", "/cases", case_pages.list_cases, "cases", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
     Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),

@@ -64,7 +64,7 @@ async def _shot(page: Page, name: str) -> None:
 
 
 async def test_each_role_logs_in_to_its_own_start(browser: Browser, base_url: str) -> None:
-    landing = {Role.ADMIN: "Сводка на", Role.MANAGER: "Сводка на", Role.LAWYER: "Сводка на",
+    landing = {Role.ADMIN: "Сводка на", Role.MANAGER: "Сводка на", Role.LAWYER: "Очередь юриста",
                Role.COURIER: "Уведомления к доставке"}
     for role, heading in landing.items():
         page = await _logged_in(browser, base_url, role.value)

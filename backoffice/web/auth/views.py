@@ -21,7 +21,7 @@ def _safe_next(target: str | None, role: Role | None = None) -> str:
     # Only paths on this site: "//host" or "https://…" would make the login an open redirect.
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return "/courier" if role == Role.COURIER else "/"
+    return {Role.COURIER: "/courier", Role.LAWYER: "/lawyer"}.get(role, "/") if role else "/"
 
 
 async def show_login(request: web.Request) -> web.Response:
