@@ -10,9 +10,9 @@ from sqlalchemy import select
 from backoffice.web.api.encoding import parse_body, parse_query, problem, reply
 from backoffice.web.api.schemas import AccountQuery, AttemptOut, AttemptQuery, CaseOut, WaveRequest
 from backoffice.web.auth.access import current_user
-from backoffice.web.auth.audit import audit
-from backoffice.web.cases.card import load_case_card, stop_case
-from backoffice.web.cases.pages import case_id_of
+from backoffice.web.auth.audit import audit, audited
+from backoffice.web.cases.card import stop_case
+from backoffice.web.cases.pages import case_id_of, read_case_card
 from backoffice.web.cases.registry import CaseFilter, registry_page
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from backoffice.web.uploads import import_upload
@@ -44,9 +44,7 @@ async def list_cases(request: web.Request) -> web.Response:
 
 async def get_case(request: web.Request) -> web.Response:
     case_id = case_id_of(request)
-    await audit(request, f"case:{case_id}", "api_view")
-    async with request.app[SESSIONMAKER]() as session:
-        card = await load_case_card(session, case_id, request.app[TODAY]())
+    card = await audited(request, f"case:{case_id}", "api_view", read_case_card(request, case_id))
     if card is None:
         raise problem(404, f"дела №{case_id} нет")
     case = card.case

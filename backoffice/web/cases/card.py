@@ -57,14 +57,15 @@ class CaseCard:
 
 
 async def load_case_card(session: AsyncSession, case_id: int, as_of: date) -> CaseCard | None:
-    case = await session.get(Case, case_id)
-    if case is None:
+    found = (await session.execute(
+        select(Case, Account, Building, WorkPlan)
+        .join(Account, Account.id == Case.account_id)
+        .join(Building, Building.id == Account.building_id)
+        .join(WorkPlan, WorkPlan.id == Case.plan_id)
+        .where(Case.id == case_id))).first()
+    if found is None:
         return None
-    account = await session.get(Account, case.account_id)
-    assert account is not None
-    building = await session.get(Building, account.building_id)
-    plan = await session.get(WorkPlan, case.plan_id)
-    assert building is not None and plan is not None
+    case, account, building, plan = found
     owners = (await session.execute(
         select(Ownership, Person).join(Person).where(Ownership.account_id == account.id)
         .options(selectinload(Person.phones), selectinload(Person.emails))

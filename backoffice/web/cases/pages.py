@@ -8,13 +8,18 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from backoffice.web.auth.access import current_user
-from backoffice.web.auth.audit import audit
-from backoffice.web.cases.card import load_case_card, stop_case
-from backoffice.web.cases.registry import STATUS_TITLES, CaseFilter, filter_choices, registry_page
+from backoffice.web.auth.audit import audit, audited
+from backoffice.web.cases.card import CaseCard, load_case_card, stop_case
+from backoffice.web.cases.registry import (
+    STATUS_TITLES,
+    CaseFilter,
+    filter_choices,
+    registry_page,
+    stage_names,
+)
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from campaigns.outcomes.record import CHANNEL_TITLES
 from campaigns.outcomes.report import KIND_TITLES
-from campaigns.plans.loader import plan_definition
 from models.entities import Case
 
 
@@ -42,16 +47,19 @@ async def list_cases(request: web.Request) -> dict[str, Any]:
 @aiohttp_jinja2.template("case.html")
 async def show_case(request: web.Request) -> dict[str, Any]:
     case_id = case_id_of(request)
-    await audit(request, f"case:{case_id}")
-    async with request.app[SESSIONMAKER]() as session:
-        card = await load_case_card(session, case_id, request.app[TODAY]())
+    card = await audited(request, f"case:{case_id}", "view", read_case_card(request, case_id))
     if card is None:
         raise web.HTTPNotFound(text=f"дела №{case_id} нет")
-    stages = {stage.code: stage.name for stage in plan_definition(card.plan).stages}
+    stages = stage_names(card.plan)
     return {"card": card, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
             "stage_name": stages.get(card.case.stage, card.case.stage), "statuses": STATUS_TITLES,
             "channels": {c.value: t for c, t in CHANNEL_TITLES.items()},
             "outcomes": {k.value: t for k, t in KIND_TITLES.items()}}
+
+
+async def read_case_card(request: web.Request, case_id: int) -> CaseCard | None:
+    async with request.app[SESSIONMAKER]() as session:
+        return await load_case_card(session, case_id, request.app[TODAY]())
 
 
 async def stop(request: web.Request) -> web.Response:

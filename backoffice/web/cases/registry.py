@@ -99,15 +99,31 @@ async def registry_page(session: AsyncSession, wanted: CaseFilter) -> RegistryPa
     return RegistryPage(rows, rows[-1].id if more and rows else None)
 
 
+# Plan rows are immutable versions (a changed plan is a new row), so their stages cache by id.
+_STAGES_BY_PLAN: dict[int, dict[str, str]] = {}
+# Above this many buildings the filter is a code typed in, not a list sent with every page.
+MAX_BUILDINGS_LISTED = 300
+
+
+def stage_names(plan: WorkPlan) -> dict[str, str]:
+    names = _STAGES_BY_PLAN.get(plan.id)
+    if names is None:
+        names = _STAGES_BY_PLAN[plan.id] = {
+            stage.code: stage.name for stage in plan_definition(plan).stages}
+    return names
+
+
 async def filter_choices(session: AsyncSession) -> dict[str, Any]:
     """What the registry's drop-downs offer: the plans' stages (read from the few plans, not from
-    a million cases), the buildings, the statuses and the outcomes."""
+    a million cases), the buildings (None when too many to list), statuses and outcomes."""
     stages: dict[str, str] = {}
     for plan in await session.scalars(select(WorkPlan)):
-        for stage in plan_definition(plan).stages:
-            stages.setdefault(stage.code, stage.name)
+        for code, name in stage_names(plan).items():
+            stages.setdefault(code, name)
     buildings = (await session.execute(
-        select(Building.code, Building.street, Building.house).order_by(Building.code))).all()
+        select(Building.code, Building.street, Building.house).order_by(Building.code)
+        .limit(MAX_BUILDINGS_LISTED + 1))).all()
     return {"stages": stages,
-            "buildings": {code: f"{street}, д. {house}" for code, street, house in buildings},
+            "buildings": ({code: f"{street}, д. {house}" for code, street, house in buildings}
+                          if len(buildings) <= MAX_BUILDINGS_LISTED else None),
             "statuses": STATUS_TITLES, "outcomes": {k.value: v for k, v in KIND_TITLES.items()}}
