@@ -45,15 +45,15 @@ async def run(args: argparse.Namespace) -> int:
         print_report(report)
         if not report.committed:
             return 1
-        await _open_demo_cases(engine, config.as_of)
-        await _demo_users(engine)
+        await open_demo_cases(engine, config.as_of)
+        await create_demo_users(engine)
         await serve(create_app(engine), args.host, args.port)
     finally:
         await engine.dispose()
     return 0
 
 
-async def _open_demo_cases(engine: AsyncEngine, as_of: date) -> None:
+async def open_demo_cases(engine: AsyncEngine, as_of: date) -> None:
     """The default plans and the cases they open, so the registry and waves have work to show."""
     async with make_sessionmaker(engine)() as session:
         await load_default_plans(session)
@@ -63,7 +63,7 @@ async def _open_demo_cases(engine: AsyncEngine, as_of: date) -> None:
     print(f"открыто дел: {opening.opened}", flush=True)
 
 
-async def _demo_users(engine: AsyncEngine) -> None:
+async def create_demo_users(engine: AsyncEngine) -> None:
     """One user per role, named after it, with a fresh password each start (printed once)."""
     print("Вход в демо (пароли новые при каждом запуске):", flush=True)
     async with make_sessionmaker(engine).begin() as session:
