@@ -31,6 +31,7 @@ from backoffice.web.auth.access import (
     maybe_user,
 )
 from backoffice.web.auth.limits import LoginLimiter
+from backoffice.web.cases import export as case_export
 from backoffice.web.cases import pages as case_pages
 from backoffice.web.keys import ENGINE, SESSIONMAKER, TODAY
 from backoffice.web.settings import WebSettings, web_settings
@@ -56,6 +57,7 @@ ROUTES = (
     Route("GET", "/accounts/{number}/pack.zip", legal.download_pack, "legal_pack", STAFF),
     Route("GET", "/lawyer", lawyer.show, "lawyer", LAWYERS),
     Route("GET", "/cases", case_pages.list_cases, "cases", STAFF),
+    Route("GET", "/cases.xlsx", case_export.export_cases, "cases_xlsx", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
     Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),
     Route("GET", "/courier", courier.show, "courier", COURIERS),

@@ -1,11 +1,13 @@
 """The case registry, the case card and the stop button, logged in, on the real database."""
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -106,3 +108,18 @@ async def test_a_courier_cannot_read_a_case_card(client: TestClient, engine: Asy
     await log_in_as(client, engine, Role.COURIER)
     for path in ("/cases", "/cases/1"):
         assert (await client.get(path, allow_redirects=False)).status == 403
+
+
+async def test_the_registry_exports_to_xlsx_with_its_filters(
+    client: TestClient, engine: AsyncEngine
+) -> None:
+    await log_in_as(client, engine, Role.MANAGER)
+    html = await (await client.get("/cases?min_debt=2500")).text()
+    assert 'href="/cases.xlsx?min_debt=2500"' in html
+    response = await client.get("/cases.xlsx?min_debt=2500")
+    assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(await response.read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Дело", "Лицевой счёт", "Адрес")
+    assert [row[:2] for row in rows[1:]] == [(3, "5003"), (2, "5001")]
+    assert rows[1][5] == 12000 and rows[1][4] == "в работе"
