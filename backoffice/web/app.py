@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backoffice.web import accounts, courier, dashboard, imports, lawyer, legal, waves
+from backoffice.web import accounts, courier, dashboard, imports, lawyer, legal, plans, waves
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
@@ -64,6 +64,7 @@ ROUTES = (
     Route("POST", r"/courier/tasks/{attempt_id:\d+}", courier.record, "courier_record", COURIERS),
     Route("GET", "/imports", imports.show, "imports", MANAGERS),
     Route("POST", "/imports", imports.upload, "imports_upload", MANAGERS),
+    Route("GET", "/plans", plans.show, "plans", STAFF),
     Route("GET", "/waves", waves.list_waves, "waves", MANAGERS),
     Route("POST", "/waves", waves.schedule, "wave_schedule", MANAGERS),
     Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",

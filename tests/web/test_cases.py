@@ -123,3 +123,9 @@ async def test_the_registry_exports_to_xlsx_with_its_filters(
     assert rows[0][:3] == ("Дело", "Лицевой счёт", "Адрес")
     assert [row[:2] for row in rows[1:]] == [(3, "5003"), (2, "5001")]
     assert rows[1][5] == 12000 and rows[1][4] == "в работе"
+
+
+async def test_plans_page_lists_stages_and_steps(client: TestClient, engine: AsyncEngine) -> None:
+    await log_in_as(client, engine, Role.MANAGER)
+    html = await (await client.get("/plans")).text()
+    assert "ЖКХ — физические лица" in html and "(soft)" in html and "основной" in html
