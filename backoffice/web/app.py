@@ -80,7 +80,9 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     app[ENGINE] = engine
     app[SESSIONMAKER] = make_sessionmaker(engine)
     app[TODAY] = (lambda: today) if today else date.today
-    app[auth_views.LIMITER] = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app[auth_views.LIMITER] = LoginLimiter(
+        {"login": settings.login_attempts, "addr": settings.address_login_attempts},
+        settings.login_window_seconds)
     # Encrypted cookies rather than a session table: a session holds only the user id and the
     # CSRF token, and every request re-reads the user, so a deactivated user is out at once.
     aiohttp_session.setup(app, EncryptedCookieStorage(

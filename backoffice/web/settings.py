@@ -15,6 +15,8 @@ class WebSettings(BaseModel):
     session_hours: int = 8
     # Failed logins allowed per login name and per address within the window, before a pause.
     login_attempts: int = 5
+    # Higher per address: behind a reverse proxy every user shares one address.
+    address_login_attempts: int = 50
     login_window_seconds: int = 300
     # Billing files uploaded through the importer page.
     max_upload_mb: int = 512

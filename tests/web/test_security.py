@@ -27,7 +27,7 @@ _SAMPLE = {"action": "pause"}
 @pytest.fixture
 async def client(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
                  ) -> AsyncIterator[TestClient]:
-    settings = WebSettings(login_attempts=3, login_window_seconds=600)
+    settings = WebSettings(login_attempts=3, address_login_attempts=5, login_window_seconds=600)
     async with TestClient(TestServer(create_app(engine, settings=settings))) as client:
         yield client
 
@@ -57,7 +57,7 @@ async def test_login_logout_and_the_session_cookie(client: TestClient, engine: A
     assert await log_in(client, "manager1", "не тот пароль") == 401
     token = await csrf_of(client)
     response = await client.post("/login", data={"login": "manager1", "password": PASSWORD,
-                                                 "_csrf": token, "next": "//evil.example/"},
+                                                 "_csrf": token, "next": "/\\evil.example/"},
                                  allow_redirects=False)
     assert response.status == 302 and response.headers["Location"] == "/"
     cookie = response.headers["Set-Cookie"]
@@ -92,6 +92,11 @@ async def test_the_login_limit_holds_even_the_right_password(client: TestClient,
                                                  "_csrf": token}, allow_redirects=False)
     assert response.status == 429
     assert "Слишком много неудачных попыток" in await response.text()
+    # Other logins from the same address fail twice more, then the address itself is paused.
+    await add_user(engine, "manager2", Role.MANAGER)
+    for _ in range(2):
+        assert await log_in(client, "manager2", "подбираю-пароль") == 401
+    assert await log_in(client, "manager2") == 429
 
 
 async def test_a_courier_cannot_open_debtor_pages(client: TestClient, engine: AsyncEngine) -> None:

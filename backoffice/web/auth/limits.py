@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 
 class LoginLimiter:
-    def __init__(self, attempts: int, window_seconds: float,
+    """``attempts`` maps a key's kind (the part before ":", e.g. "login", "addr") to its limit."""
+
+    def __init__(self, attempts: dict[str, int], window_seconds: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._attempts = attempts
         self._window = window_seconds
@@ -27,8 +29,8 @@ class LoginLimiter:
 
     def retry_after(self, *keys: str) -> float:
         """Seconds until another try is allowed for all of ``keys`` (0: allowed now)."""
-        waits = [failures[0] + self._window - self._clock()
-                 for failures in map(self._recent, keys) if len(failures) >= self._attempts]
+        waits = [self._recent(key)[0] + self._window - self._clock() for key in keys
+                 if len(self._recent(key)) >= self._attempts[key.split(":", 1)[0]]]
         return max(waits, default=0.0)
 
     def failed(self, *keys: str) -> None:

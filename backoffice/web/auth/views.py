@@ -18,8 +18,9 @@ LIMITER: web.AppKey[LoginLimiter] = web.AppKey("login_limiter")
 
 
 def _safe_next(target: str | None, role: Role | None = None) -> str:
-    # Only paths on this site: "//host" or "https://…" would make the login an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Only paths on this site: "//host", "/\host" (browsers read \ as /) or "https://…" would make
+    # the login an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return {Role.COURIER: "/courier", Role.LAWYER: "/lawyer"}.get(role, "/") if role else "/"
 
