@@ -20,6 +20,10 @@ class Case(Base):
         Index("uq_debt_case_open_account", "account_id", unique=True,
               sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
         Index("ix_debt_case_status_stage", "status", "stage"),
+        # The case registry pages newest first by id under each of its filters (keyset paging).
+        Index("ix_debt_case_status_id", "status", "id"),
+        Index("ix_debt_case_stage_id", "stage", "id"),
+        Index("ix_debt_case_current_debt", "current_debt"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

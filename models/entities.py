@@ -11,10 +11,12 @@ from models.outreach import Attempt, SmsPart, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
 from models.person import ContactRefusal, Person, PersonEmail, PersonPhone
 from models.plan import WorkPlan
+from models.user import AuditEntry, CourierRoute, User
 
 __all__ = [
     "Account",
     "Attempt",
+    "AuditEntry",
     "Building",
     "Case",
     "CaseEvent",
@@ -22,6 +24,7 @@ __all__ = [
     "CourtFiling",
     "ContactRefusal",
     "Creditor",
+    "CourierRoute",
     "Dispute",
     "Instalment",
     "Ownership",
@@ -32,6 +35,7 @@ __all__ = [
     "PersonPhone",
     "Promise",
     "SmsPart",
+    "User",
     "Wave",
     "WaveMember",
     "WorkPlan",

@@ -30,6 +30,8 @@ APT_PACKAGES=(
 )
 # legal: PDF of the court documents (LibreOffice headless), a Cyrillic font, pdftoppm/pdftotext.
 APT_PACKAGES+=(libreoffice-writer-nogui fonts-dejavu-core poppler-utils)
+# web: the backoffice browser tests drive Debian's Chromium through Playwright (no browser download).
+APT_PACKAGES+=(chromium)
 
 setup_apt() {
     local missing=() package

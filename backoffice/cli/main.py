@@ -22,6 +22,7 @@ from backoffice.cli import (
     worker_command,
 )
 from backoffice.cli import calc_command, docs_command
+from backoffice.cli import users_command
 
 
 COMMAND_MODULES = (
@@ -29,6 +30,7 @@ COMMAND_MODULES = (
     import_command,
     demo_data_command,
     serve_command,
+    users_command,
     demo_command,
     plans_command,
     calc_command,

@@ -5,9 +5,12 @@ import argparse
 import asyncio
 
 from aiohttp import web
+from sqlalchemy import func, select
 
 from backoffice.cli.common import add_database_option, open_database
 from backoffice.web.app import create_app
+from models.db import make_sessionmaker
+from models.user import User
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,6 +39,10 @@ async def serve(app: web.Application, host: str, port: int) -> None:
 async def run(args: argparse.Namespace) -> int:
     engine = await open_database(args)
     try:
+        async with make_sessionmaker(engine)() as session:
+            if not await session.scalar(select(func.count()).select_from(User)):
+                print("пользователей нет: создайте первого командой "
+                      "vozvrat users add LOGIN --role admin", flush=True)
         await serve(create_app(engine), args.host, args.port)
     finally:
         await engine.dispose()

@@ -7,6 +7,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import func, select
 
+from backoffice.web.auth.audit import audit
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from models.entities import Account, Building, Ownership, Person
 from models.ledger.bulk import account_ledger_for, iter_account_ledgers
@@ -41,6 +42,7 @@ async def list_accounts(request: web.Request) -> dict[str, Any]:
 @aiohttp_jinja2.template("account.html")
 async def show_account(request: web.Request) -> dict[str, Any]:
     number = request.match_info["number"]
+    await audit(request, f"account:{number}")
     as_of = request.app[TODAY]()
     async with request.app[SESSIONMAKER]() as session:
         found = (await session.execute(

@@ -5,8 +5,10 @@ from collections.abc import Callable
 from datetime import date
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 SESSIONMAKER: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessionmaker")
 # The ledger date of every page: the real date, or a pinned one for tests and demos.
 TODAY: web.AppKey[Callable[[], date]] = web.AppKey("today")
+# The importer writes through its own connection (one transaction for a whole import).
+ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")

@@ -22,11 +22,13 @@ from backoffice.legal.documents.fields import (
 )
 from backoffice.legal.documents.pack import write_docx
 from backoffice.legal.settings import legal_settings, penalty_policy
+from backoffice.web.auth.audit import audit
 from backoffice.web.keys import SESSIONMAKER, TODAY
 
 
 async def _claim(request: web.Request) -> AccountClaim:
     number = request.match_info["number"]
+    await audit(request, f"account:{number}", "legal_view" if request.path.endswith("/legal") else "pack")
     settings = legal_settings()
     async with request.app[SESSIONMAKER]() as session:
         try:

@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.web.app import create_app
 from tests.legal import world
+from models.user import Role
 from tests.legal.test_documents import family_account
+from tests.web.login import log_in_as
 
 
 async def test_the_lawyers_page_and_the_pack_download(
@@ -19,6 +21,7 @@ async def test_the_lawyers_page_and_the_pack_download(
     async with sessionmaker() as session:
         await family_account(session, father_snils="")
     async with TestClient(TestServer(create_app(engine, today=date(2026, 8, 31)))) as client:
+        await log_in_as(client, engine, Role.LAWYER)
         page = await client.get("/accounts/100200/legal")
         assert page.status == 200
         html = await page.text()
@@ -45,6 +48,7 @@ async def test_no_documents_at_all_is_an_error_naming_the_fields(
         await world.owns(session, acc, await world.person(session, "X", "Орлов", "Иван", "Ильич"))
         await session.commit()
     async with TestClient(TestServer(create_app(engine, today=date(2026, 8, 31)))) as client:
+        await log_in_as(client, engine, Role.LAWYER)
         html = await (await client.get("/accounts/100400/legal")).text()
         assert "не определён:" in html and "адрес не найден" in html
         pack = await client.get("/accounts/100400/pack.zip")

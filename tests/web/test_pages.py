@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.imports.pipeline import import_files
 from backoffice.web.app import create_app
+from models.user import Role
 from tests.imports.files import write_utility
+from tests.web.login import log_in_as
 
 AS_OF = date(2026, 4, 1)
 
@@ -22,6 +24,7 @@ async def client(
     report = await import_files(engine, [write_utility(tmp_path / "export")])
     assert report.committed, report.errors
     async with TestClient(TestServer(create_app(engine, today=AS_OF))) as client:
+        await log_in_as(client, engine, Role.MANAGER)
         yield client
 
 

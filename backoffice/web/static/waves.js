@@ -1,0 +1,26 @@
+// Live counts on the waves page: re-reads /api/waves every few seconds and updates the rows.
+"use strict";
+(function () {
+  const STATES = {scheduled: "запланирована", running: "идёт", paused: "на паузе",
+                  cancelled: "отменена", done: "завершена"};
+  const list = (counts) => Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(", ") || "—";
+  async function refresh() {
+    try {
+      const response = await fetch("/api/waves", {credentials: "same-origin"});
+      if (!response.ok) return;
+      for (const wave of (await response.json()).items) {
+        const row = document.querySelector(`tr[data-wave="${wave.id}"]`);
+        if (!row) continue;
+        const cells = row.querySelectorAll("td");
+        cells[4].textContent = STATES[wave.status] || wave.status;
+        cells[5].textContent = wave.counts.members;
+        cells[6].textContent = wave.counts.holdout;
+        cells[7].textContent = list(wave.counts.attempts);
+        cells[8].textContent = list(wave.counts.outcomes);
+      }
+    } catch (error) {
+      // Offline for a moment: the next tick tries again.
+    }
+  }
+  setInterval(refresh, 5000);
+})();
