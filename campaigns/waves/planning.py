@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, ColumnElement, cast, exists, func, insert, li
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.queue.enqueue import AttemptKey, AttemptKind, queue_attempts
+from campaigns.waves.bulk_references import references_checked_in_bulk
 from campaigns.waves.segment import Segment, segment_cases
 from models.column_types import utc_now
 from models.enums import Channel, WaveStatus
@@ -91,21 +92,22 @@ async def materialise(session: AsyncSession, wave: Wave, *, now: datetime | None
     if members_before:
         members = members.where(
             ~exists().where(WaveMember.wave_id == wave.id, WaveMember.case_id == segment.c.id))
-    added = await session.execute(
-        insert(WaveMember.__table__).from_select(["wave_id", "case_id", "holdout"], members))
-    report.members = added.rowcount
-    report.holdout = await _held_out(session, wave) - holdout_before
-    attempts_before = await _count(session, Attempt, wave)
-    contact_members = select(WaveMember.case_id).where(
-        WaveMember.wave_id == wave.id, WaveMember.holdout.is_(False))
-    if attempts_before:
-        contact_members = contact_members.where(
-            ~exists().where(Attempt.wave_id == wave.id, Attempt.case_id == WaveMember.case_id))
-    queued = await queue_attempts(
-        session, contact_members,
-        AttemptKind(Channel(wave.channel), wave.template, wave.step_code, wave.id),
-        key=AttemptKey(f"w{wave.id}-c"), start=max(wave.window_start, moment),
-        gap=timedelta(seconds=60 / wave.per_minute), first_slot=attempts_before, now=moment)
+    async with references_checked_in_bulk(session, wave.id):
+        added = await session.execute(
+            insert(WaveMember.__table__).from_select(["wave_id", "case_id", "holdout"], members))
+        report.members = added.rowcount
+        report.holdout = await _held_out(session, wave) - holdout_before
+        attempts_before = await _count(session, Attempt, wave)
+        contact_members = select(WaveMember.case_id).where(
+            WaveMember.wave_id == wave.id, WaveMember.holdout.is_(False))
+        if attempts_before:
+            contact_members = contact_members.where(
+                ~exists().where(Attempt.wave_id == wave.id, Attempt.case_id == WaveMember.case_id))
+        queued = await queue_attempts(
+            session, contact_members,
+            AttemptKind(Channel(wave.channel), wave.template, wave.step_code, wave.id),
+            key=AttemptKey(f"w{wave.id}-c"), start=max(wave.window_start, moment),
+            gap=timedelta(seconds=60 / wave.per_minute), first_slot=attempts_before, now=moment)
     report.attempts = queued.attempts
     report.no_contact = queued.no_contact
     if wave.status == WaveStatus.SCHEDULED.value:
