@@ -16,6 +16,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backoffice.cli.common import add_database_option, open_database
+from backoffice.cli.worker_progress import show_progress
 from messaging.channel_worker import ChannelWorker
 from messaging.email.worker import EmailWorker
 from messaging.settings import smpp_settings, smtp_settings, template_settings
@@ -69,7 +70,8 @@ async def _run(args: argparse.Namespace) -> int:
     workers = [CHANNEL_WORKERS[c](sessionmaker, f"{args.name}/{c}") for c in channels]
     print(f"worker {args.name}: {', '.join(channels)}", flush=True)
     try:
-        await asyncio.gather(*(w.run(stop) for w in workers))
+        await asyncio.gather(*(w.run(stop) for w in workers),
+                             show_progress(sessionmaker, channels, stop, sys.stdout))
     finally:
         await engine.dispose()
     return 0

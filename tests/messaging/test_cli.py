@@ -120,3 +120,6 @@ async def test_worker_command_sends_sms_and_email_attempts_through_the_real_chec
     assert smsc.message_counts() == {phone(i).lstrip("+"): 1 for i in range(3)}
     assert sorted(e["rcpt_tos"][0] for e, _ in smtp.received()) == ["debtor0@example.test",
                                                                    "debtor1@example.test"]
+    # The progress display's last lines, printed as the worker stops.
+    assert "sms: в очереди 0 · в работе 0 · завершено 3 (доставлено 3)" in output
+    assert "email: в очереди 0 · в работе 0 · завершено 2 (доставлено 2)" in output
