@@ -138,8 +138,9 @@ async def test_smsc_killed_and_restarted_mid_batch_delivers_every_message_once(
 async def test_server_unbind_reconnects_and_resumes_without_loss_or_duplicates(
     sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
 ) -> None:
-    # Every tenth part answered triggers an unbind: two dozen reconnects, with parts answered
-    # after the unbind request on the same connection.
+    # The tenth part answered on each connection triggers an unbind, with parts answered after
+    # the unbind request on the same connection. A connection takes at most 10 + the window of 40
+    # parts before the worker reads the unbind, so 120 parts make at least three connections.
     smsc = start_smsc(tmp_path, "--unbind-after", "10")
     count = 120
     try:
@@ -149,7 +150,7 @@ async def test_server_unbind_reconnects_and_resumes_without_loss_or_duplicates(
     finally:
         smsc.process.stop()
     stats = smsc.stats()
-    assert stats["unbinds_sent"] >= 10 and stats["binds"] >= 10
+    assert stats["unbinds_sent"] >= 3 and stats["binds"] >= 3
     assert smsc.message_counts() == {phone(i).lstrip("+"): 1 for i in range(count)}
     assert {row.outcome for row in (await attempts(sessionmaker)).values()} == {"delivered"}
 

@@ -194,8 +194,9 @@ const server = smpp.createServer({ debug: false }, (session) => {
     session.send(pdu.response({ message_id: id }));
     if (!RECEIPT_FIRST && pdu.registered_delivery & 0x03) owe(id, pdu, text);
     accepted++;
-    if (UNBIND_AFTER && accepted % UNBIND_AFTER === 0) {
-      // A server-initiated unbind, as an SMSC going down for maintenance sends it.
+    if (UNBIND_AFTER && accepted === UNBIND_AFTER) {
+      // A server-initiated unbind, as an SMSC going down for maintenance sends it: once per
+      // connection, whatever the client still submits on it before it reads the unbind.
       stats.unbinds_sent++;
       bound.delete(session);
       setImmediate(() => session.unbind(() => session.close()));
