@@ -24,14 +24,16 @@ from voicebot.nlu.rasa_client import RasaClient
 from voicebot.nlu.rasa_service import rasa_service
 from voicebot.nlu.result import IntentParser
 from voicebot.nlu.settings import RasaSettings, rasa_settings
+from voicebot.russian import speakable
 from voicebot.speech.engines import SpeechEngines
 
 log = logging.getLogger(__name__)
 
 
 def fixed_phrases(phrases: Phrases) -> list[str]:
-    """The phrases spoken word for word in every call (no debtor's name, amount or date in them)."""
-    return [phrases.say(key) for key, values in REQUIRED.items() if not values]
+    """The phrases spoken word for word in every call (no debtor's name, amount or date in them),
+    as the dialogue hands them to speech."""
+    return [speakable(phrases.say(key)) for key, values in REQUIRED.items() if not values]
 
 
 class DialogueFactory:
