@@ -1,6 +1,6 @@
-"""``vozvrat worker --channels sms,email``: claim attempts of those channels and contact debtors.
+"""``vozvrat worker --channels call,sms,email``: claim attempts of those channels and contact debtors.
 
-Each channel names a factory in ``CHANNEL_WORKERS``; the dialer adds ``call`` there. All run in
+Each channel names a factory in ``CHANNEL_WORKERS`` (``call`` is dialer.channel.CallChannel). All run in
 one process and one event loop, each with its own claims, until SIGINT or SIGTERM.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backoffice.cli.common import add_database_option, open_database
 from backoffice.cli.worker_progress import show_progress
+from dialer.channel import CallChannel
 from messaging.channel_worker import ChannelWorker
 from messaging.email.worker import EmailWorker
 from messaging.settings import smpp_settings, smtp_settings, template_settings
@@ -41,6 +42,7 @@ def _email(sessionmaker: async_sessionmaker[AsyncSession], name: str) -> Channel
 CHANNEL_WORKERS: dict[str, WorkerFactory] = {
     "sms": _sms,
     "email": _email,
+    "call": CallChannel,
 }
 
 

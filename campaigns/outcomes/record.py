@@ -20,11 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.queue.cancelling import cancel_queued_attempts
 from campaigns.budget.settings import VOICE_MESSAGE
+from campaigns.queue.enqueue import AttemptKey, AttemptKind, queue_attempts
 from campaigns.cases.history import CHANNEL_TITLES, EventKind, record_event
 from campaigns.cases.steps import queue_next_channel
 from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeKind, OutcomeReport
 from campaigns.outcomes.rules import (
     NO_ANSWER_KINDS,
+    PAYMENT_DETAILS_STEP,
+    PAYMENT_DETAILS_TEMPLATE,
     STREAK_NEUTRAL_KINDS,
     CancelQueued,
     Contact,
@@ -41,6 +44,7 @@ from campaigns.outcomes.rules import (
     RefuseChannel,
     RequestCallback,
     RuleSettings,
+    SendPaymentDetails,
     Suspend,
     evaluate,
 )
@@ -264,6 +268,8 @@ class _Applier:
                 applied = effect
             case CancelQueued():
                 applied = await self._cancel(effect)
+            case SendPaymentDetails():
+                applied = await self._payment_details(effect)
             case _:
                 assert_never(effect)
         if applied is not None:
@@ -369,6 +375,23 @@ class _Applier:
                     f"{effect.reason}", "next_channel", reason=effect.reason,
                     channel=step.channel.value, step=step.code)
         return dataclasses.replace(effect, channel=step.channel)
+
+    async def _payment_details(self, effect: SendPaymentDetails) -> Effect | None:
+        if self.case.status == CaseStatus.CLOSED.value:
+            self._skip(effect, "case is closed")
+            return None
+        # Through the one attempt builder: the debtor's first valid number not refused for SMS;
+        # the contact budget is checked when an SMS worker claims it, as for any attempt.
+        queued = await queue_attempts(
+            self.session, select(Case.id).where(Case.id == self.case.id),
+            AttemptKind(Channel.SMS, PAYMENT_DETAILS_TEMPLATE, PAYMENT_DETAILS_STEP),
+            key=AttemptKey("pd", f"-a{self.attempt.id}-details"), start=self.now, now=self.now)
+        if not queued.attempts:
+            self._skip(effect, "no phone number usable for SMS")
+            return None
+        self._event(EventKind.OUTCOME, "реквизиты для оплаты — в очереди SMS", "payment_details",
+                    template=PAYMENT_DETAILS_TEMPLATE)
+        return effect
 
     async def _cancel(self, effect: CancelQueued) -> Effect | None:
         if effect.same_person and self.attempt.person_id is None:

@@ -125,6 +125,8 @@ class OutcomeReport(BaseModel):
     callback_at: AwareDatetime | None = None
     # Channels the debtor refused in words other than the bot's stop_calls (an SMS reply, a note).
     refused_channels: tuple[Channel, ...] = ()
+    # The bot told the debtor the payment details would come by SMS.
+    send_payment_details: bool = False
     transcript: tuple[TranscriptTurn, ...] = ()
     # A call that reached an answering machine left a voice message on it: a contact of its own
     # in the messages class of the contact budget (230-ФЗ ст. 7 ч. 5).
@@ -135,7 +137,8 @@ class OutcomeReport(BaseModel):
     @model_validator(mode="after")
     def _coherent(self) -> OutcomeReport:
         spoken = (self.intents or self.promise_date or self.disputed_amount or self.callback_at
-                  or self.refused_channels or self.identity_confirmed is not None)
+                  or self.refused_channels or self.send_payment_details
+                  or self.identity_confirmed is not None)
         if spoken and self.kind not in CONVERSATION_KINDS:
             raise ValueError(f"a {self.kind} outcome carries no conversation")
         if (self.listened_share or self.listened_to_end) and self.kind != OutcomeKind.ANSWERED:

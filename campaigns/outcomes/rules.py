@@ -4,8 +4,10 @@ Pure functions: they read no database and change nothing; ``record.apply_effects
 effects out. Intent rules are a table (intent → rule) so adding an intent is one line; rules
 that look at the report's kind or fields run after them in a fixed order.
 
-Order matters only for the history: escalations come before suspensions, so a call with both a
-dispute and a promise escalates and creates the promise without first suspending the case.
+Order matters for the history: escalations come before suspensions, so a call with both a
+dispute and a promise escalates and creates the promise without first suspending the case. And
+the payment details the bot promised are queued last, after a freeze's cancellation of what was
+queued before.
 """
 from __future__ import annotations
 
@@ -32,6 +34,10 @@ DEFAULT_PAYMENT_CHECK_DAYS = 5
 NO_ANSWER_KINDS = frozenset({OutcomeKind.NO_ANSWER, OutcomeKind.BUSY, OutcomeKind.REJECTED,
                              OutcomeKind.UNREACHABLE, OutcomeKind.MACHINE})
 STREAK_NEUTRAL_KINDS = frozenset({OutcomeKind.FAILED})
+
+# The SMS with the creditor's payment details the bot promised during a call.
+PAYMENT_DETAILS_TEMPLATE = "payment_details"
+PAYMENT_DETAILS_STEP = "bot-payment-details"
 
 # Contacts with the debtor for case.last_contact_at (a step's no_contact_days condition).
 CONTACT_KINDS = frozenset({OutcomeKind.ANSWERED, OutcomeKind.DELIVERED,
@@ -144,9 +150,14 @@ class CancelQueued:
     same_address: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class SendPaymentDetails:
+    """Queue an SMS with the payment details to the debtor (``PAYMENT_DETAILS_TEMPLATE``)."""
+
+
 Effect = (Contact | MakePromise | OpenDispute | Escalate | Suspend | PaymentReported
           | InvalidateAddress | RefuseChannel | HoldCalls | NextChannel | RequestCallback
-          | NoticeDelivered | CancelQueued)
+          | NoticeDelivered | CancelQueued | SendPaymentDetails)
 
 Rule = Callable[[OutcomeReport, Facts, RuleSettings], list[Effect]]
 
@@ -264,4 +275,8 @@ def evaluate(report: OutcomeReport, facts: Facts, settings: RuleSettings) -> lis
     if any(isinstance(e, (Suspend, Escalate)) for e in effects):
         # A frozen case must not be contacted by what was queued before the freeze.
         effects.append(CancelQueued("дело приостановлено или передано специалисту"))
+    if report.send_payment_details and report.speaks_for_debtor \
+            and Intent.WRONG_PERSON not in report.intents:
+        # After the cancellation, which would otherwise take back the SMS just promised.
+        effects.append(SendPaymentDetails())
     return effects

@@ -35,6 +35,7 @@ class ClaimedAttempt:
     template: str
     idempotency_key: str
     lease_expires_at: datetime
+    step_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def _take_one_sql(dialect: str) -> str:
         " WHERE id = (SELECT q.id FROM attempt q WHERE q.status = :queued AND q.not_before <= :now"
         " AND q.channel IN :channels AND (q.wave_id IS NULL OR q.wave_id IN :open_waves)"
         " ORDER BY q.not_before, q.id LIMIT 1" + lock + ")"
-        " RETURNING id, case_id, person_id, channel, address, template, idempotency_key"
+        " RETURNING id, case_id, person_id, channel, address, template, idempotency_key, step_code"
     )
 
 
@@ -128,7 +129,7 @@ async def _take_one(
     if row is None:
         return None
     return ClaimedAttempt(row.id, row.case_id, row.person_id, row.channel, row.address,
-                          row.template, row.idempotency_key, expires)
+                          row.template, row.idempotency_key, expires, row.step_code)
 
 
 async def _set_aside(session: AsyncSession, attempt_id: int, verdict: Verdict, now: datetime) -> None:

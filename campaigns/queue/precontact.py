@@ -1,7 +1,8 @@
 """The checks a claimed attempt passes before any contact is made.
 
 Run inside the claim's transaction, after the attempt row is taken: the case must still want
-this contact, the debtor must still owe (a debtor who paid since the wave was planned is never
+this contact (a case suspended by a promise still gets the payment details the bot promised
+in that call), the debtor must still owe (a debtor who paid since the wave was planned is never
 contacted), and the contact budget (hours, refusals, 230-ФЗ frequency limits) must allow it,
 checked under the debtor's row lock so that concurrent workers see each other's claims.
 """
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.budget.limits import check_budget, check_hours, lock_person
+from campaigns.outcomes.rules import PAYMENT_DETAILS_STEP
 from campaigns.queue.claims import ClaimedAttempt, Verdict
 from models.entities import Account, Building, Case
 from models.enums import CaseStatus, Channel
@@ -28,7 +30,9 @@ async def pre_contact_check(session: AsyncSession, attempt: ClaimedAttempt, now:
         .join(Building, Building.id == Account.building_id).where(Case.id == attempt.case_id))).one()
     zone = ZoneInfo(tz_name)
     local_today = now.astimezone(zone).date()
-    if case.status != CaseStatus.ACTIVE.value:
+    promised_details = (attempt.step_code == PAYMENT_DETAILS_STEP
+                        and case.status == CaseStatus.SUSPENDED.value)
+    if case.status != CaseStatus.ACTIVE.value and not promised_details:
         # A paused, escalated or closed case is not contacted on contacts planned before.
         return Verdict(go=False, reason=f"дело не в работе ({case.status}: {case.status_reason})")
     if attempt.channel == Channel.CALL.value and case.no_call_until and local_today < case.no_call_until:

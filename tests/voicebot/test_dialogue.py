@@ -406,3 +406,23 @@ def test_a_phrase_file_with_a_missing_or_unknown_value_is_refused(tmp_path: Path
     broken.write_text(text.replace("Всего — {amount}", "Всего — {debt}"), encoding="utf-8")
     with pytest.raises(ValueError, match="debt"):
         load_phrases(broken)
+
+
+# (what the debtor says, whether the bot told them details come by SMS, whether it is owed).
+@pytest.mark.parametrize(("lines", "told", "owed"), [
+    (("да это я", "заплачу в пятницу", "да это я"), True, True),        # promise_taken
+    (("да это я", "заплачу", "нет"), True, True),                        # promise_without_date
+    (("да это я", "как оплатить"), True, True),                          # how_to_pay
+    (("да это я", "не буду платить", "не буду платить"), True, True),    # refuse_final
+    (("#1", "ээ ну это", "ээ ну это", "ээ ну это"), True, True),         # close_with_sms
+    (("да это я", "я не согласен с начислениями"), False, False),        # dispute
+    (("да это я", "перезвоните вечером"), False, False),                 # callback
+    (("ээ ну это", "ээ ну это", "ээ ну это"), False, False),             # identity never confirmed
+    # Told, then not the debtor after all: nothing is sent to a stranger's phone.
+    (("да это я", "как оплатить", "вы ошиблись номером"), True, False),
+])
+async def test_an_sms_the_bot_promised_is_in_the_outcome(
+        lines: tuple[str, ...], told: bool, owed: bool) -> None:
+    bot, replies = await talk(*lines)
+    assert any("SMS" in reply.text for reply in replies) is told
+    assert bot.outcome(hung_up_by_debtor=False).send_payment_details is owed

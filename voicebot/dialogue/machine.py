@@ -51,6 +51,10 @@ MAX_DATE_ASKS = 2
 # Debtor turns after which the bot winds the call up, so no call loops for ever.
 MAX_TURNS = 20
 _KEY_YES = "1"
+# Phrases that tell the debtor the payment details will come by SMS: saying one sets
+# ``send_payment_details`` on the outcome, and the outcome rules queue that SMS.
+PROMISE_SMS = frozenset({"how_to_pay", "promise_taken", "promise_without_date", "refuse_final",
+                         "too_long", "close_with_sms"})
 
 
 class CollectionDialogue:
@@ -70,6 +74,7 @@ class CollectionDialogue:
         self._handover_asked = False
         self._promise_date: date | None = None
         self._callback_at: datetime | None = None
+        self._sms_promised = False
         self._note = ""
         self._reprompts = 0
         self._identity_asks = 0
@@ -116,6 +121,7 @@ class CollectionDialogue:
             identity_confirmed=self._confirmed if asked else None,
             promise_date=self._promise_date if self._confirmed else None,
             callback_at=self._callback_at if self._confirmed else None,
+            send_payment_details=self._sms_promised and self._confirmed,
             transcript=tuple(self._transcript),
             note=self._note,
         )
@@ -311,6 +317,7 @@ class CollectionDialogue:
     # --- Speaking -------------------------------------------------------------------------
 
     def _say(self, key: str, **values: str) -> str:
+        self._sms_promised = self._sms_promised or key in PROMISE_SMS
         return self.phrases.say(key, **values)
 
     def _identity_question(self) -> str:
