@@ -17,6 +17,7 @@ from campaigns.queue.precontact import pre_contact_check
 from dialer.line import PhoneLine
 from dialer.settings import SipSettings, sip_settings
 from dialer.worker import CallWorker
+from voicebot.amd.settings import AmdSettings, amd_settings
 from voicebot.dialogue.context import context_for_attempt
 from voicebot.dialogue.machine import CollectionDialogue
 from voicebot.dialogue.phrases import REQUIRED, Phrases, load_phrases
@@ -58,19 +59,21 @@ class CallChannel:
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], name: str, *,
                  sip: SipSettings | None = None, rasa: RasaSettings | None = None,
-                 engines: SpeechEngines | None = None,
+                 engines: SpeechEngines | None = None, amd: AmdSettings | None = None,
                  check: PreContactCheck = pre_contact_check) -> None:
         self._sessionmaker = sessionmaker
         self._name = name
         self._sip = sip
         self._rasa = rasa
         self._engines = engines
+        self._amd = amd
         self._check = check
         # Set while running, for whoever watches the worker (tests, the demo's summary).
         self.worker: CallWorker | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         sip, rasa = self._sip or sip_settings(), self._rasa or rasa_settings()
+        amd = self._amd or amd_settings()
         phrases = load_phrases()
         engines = self._engines or await SpeechEngines.load()
         await engines.phrases.preload(fixed_phrases(phrases))
@@ -80,7 +83,8 @@ class CallChannel:
             async with rasa_service(rasa) as url, RasaClient.from_settings(rasa, url) as client:
                 self.worker = CallWorker(self._name, self._sessionmaker, line, engines,
                                          DialogueFactory(self._sessionmaker, client, phrases),
-                                         check=self._check)
+                                         check=self._check,
+                                         answering=amd if amd.enabled else None)
                 log.info("call worker %s on %s:%s", self._name, sip.registrar, sip.registrar_port)
                 await self.worker.run(stop)
         finally:

@@ -38,6 +38,7 @@ from tests.peers.smsc_sim import PASSWORD as SMPP_PASSWORD
 from tests.peers.smsc_sim import USER as SMPP_USER
 from tests.peers.smsc_sim import start_smsc
 from tests.voicebot.conftest import rasa_test_settings, rasa_url  # noqa: F401
+from voicebot.amd.settings import AmdSettings
 from voicebot.dialogue.context import context_for_attempt
 from voicebot.dialogue.machine import CollectionDialogue
 from voicebot.dialogue.phrases import load_phrases
@@ -114,6 +115,11 @@ async def _press_keys(sessionmaker: async_sessionmaker[AsyncSession], attempt_id
                                   len(replies[-1]) / 16000 + 30)
 
 
+# This debtor answers by keys on a silent line, which the answering-machine classifier would
+# rightly end as silence; who answered is tested on real calls in test_answering.py.
+SILENT_DEBTOR_AMD = AmdSettings(enabled=False)
+
+
 async def test_call_channel_talks_to_the_debtor_and_records_the_dialogues_outcome_once(
         tmp_path: Path, kamailio: Kamailio, sessionmaker: async_sessionmaker[AsyncSession],
         engines: SpeechEngines, rasa_test_settings: RasaSettings, rasa_url: str) -> None:  # noqa: F811
@@ -121,7 +127,8 @@ async def test_call_channel_talks_to_the_debtor_and_records_the_dialogues_outcom
         tmp_path, kamailio, sessionmaker, engines, rasa_url)
     channel = CallChannel(sessionmaker, "call-channel-test",
                           sip=line_settings(tmp_path, kamailio.port),
-                          rasa=rasa_test_settings, engines=engines, check=_go)
+                          rasa=rasa_test_settings, engines=engines, check=_go,
+                          amd=SILENT_DEBTOR_AMD)
     stop = asyncio.Event()
     running = asyncio.create_task(channel.run(stop))
     try:
@@ -182,6 +189,7 @@ async def test_worker_command_calls_and_then_sends_the_sms_the_bot_promised(
     smsc = start_smsc(tmp_path)
     env = environment(tmp_path, smpp_port=smsc.port, smpp_system_id=SMPP_USER,
                       smpp_password=SMPP_PASSWORD, rasa_url=rasa_url, speech_tts="espeak",
+                      amd_enabled="false",
                       **{f"sip_{key}": value for key, value in line_settings(tmp_path, kamailio.port)
                          .model_dump(exclude_defaults=True).items()})
     worker = subprocess.Popen([*VOZVRAT, "worker", "--channels", "call,sms", "--url", database_url],

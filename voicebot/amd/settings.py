@@ -51,6 +51,9 @@ CED_MIN_S = 0.8
 
 
 class AmdSettings(BaseModel):
+    # Classify who answered before the dialogue starts (the call worker of ``vozvrat worker``).
+    # Off only where every callee is known to be a person, e.g. a line test.
+    enabled: bool = True
     min_speech_s: float = Field(default=MIN_SPEECH_S, gt=0)
     after_greeting_silence_s: float = Field(default=AFTER_GREETING_SILENCE_S, gt=0)
     max_human_greeting_s: float = Field(default=MAX_HUMAN_GREETING_S, gt=0)
