@@ -34,9 +34,9 @@ from tests.dialer.conftest import line_settings
 from tests.dialer.speech import debtor_clip
 from tests.messaging.fixtures import midday_zone
 from tests.messaging.test_cli import ROOT, VOZVRAT, environment
-from tests.peers.smsc_sim import PASSWORD as SMPP_PASSWORD
-from tests.peers.smsc_sim import USER as SMPP_USER
-from tests.peers.smsc_sim import start_smsc
+from messaging.peers.smsc_sim import PASSWORD as SMPP_PASSWORD
+from messaging.peers.smsc_sim import USER as SMPP_USER
+from messaging.peers.smsc_sim import start_smsc
 from tests.voicebot.conftest import rasa_test_settings, rasa_url  # noqa: F401
 from voicebot.amd.settings import AmdSettings
 from voicebot.dialogue.context import context_for_attempt
