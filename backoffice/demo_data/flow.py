@@ -22,6 +22,15 @@ from models.column_types import utc_now
 from models.db import make_sessionmaker
 
 COURT_STAGE = "court"
+MESSAGE_CHANNELS = ("sms", "email")
+# What each simulated debtor's call must end in (dialer.peers.debtors).
+EXPECTED_CALLS: dict[str, dict[str, Any]] = {
+    "confirms": {"outcome": "answered", "identity_confirmed": True, "listened_to_end": True,
+                 "intents": ["affirm", "nlu_fallback", "nlu_fallback", "nlu_fallback"]},
+    "hangs_up": {"outcome": "answered", "identity_confirmed": False},
+    "no_answer": {"outcome": "no_answer"},
+    "busy": {"outcome": "busy"},
+}
 # Days after the wave on which the daily run is replayed: each run moves a case one stage on,
 # after the default plan's soft (10), robot (14), notice (20) and warning (20) days.
 FAST_FORWARD_DAYS = (10, 24, 44, 64)
@@ -39,8 +48,13 @@ class DemoRun:
         by_channel: dict[str, dict[str, int]] = {}
         for (channel, outcome), count in sorted(self.wave.outcomes.items()):
             by_channel.setdefault(channel, {})[outcome] = count
+        calls = self.wave.calls
         return {
             "cases_opened": self.opened,
+            "calls_placed": len(calls),
+            "calls_answered": sum(call["outcome"] == "answered" for call in calls.values()),
+            "intents_heard": dict(Counter(intent for call in calls.values() for intent in call["intents"])),
+            "calls": calls,
             "outcomes": by_channel,
             "sms_delivered": self.wave.delivered["sms"],
             "sms_received_by_smsc": self.wave.sms_received,
@@ -56,17 +70,22 @@ class DemoRun:
         found = []
         if not self.opened:
             found.append("no case opened")
-        for channel in self.wave.waves:
+        for channel in MESSAGE_CHANNELS:
             if not self.wave.outcomes[(channel, "delivered")]:
                 found.append(f"no {channel} delivered")
         unfinished = {key: n for key, n in self.wave.outcomes.items()
-                      if key[1] not in ("delivered", "deferred")}
+                      if key[0] in MESSAGE_CHANNELS and key[1] not in ("delivered", "deferred")}
         if unfinished:
             found.append(f"wave attempts neither delivered nor deferred: {unfinished}")
         if self.wave.sms_received != self.wave.delivered["sms"]:
             found.append("the SMSC received a different number of SMS than were delivered")
         if self.wave.emails_received != self.wave.delivered["email"]:
             found.append("the SMTP server received a different number of emails than were delivered")
+        for debtor, expected in EXPECTED_CALLS.items():
+            call = self.wave.calls.get(debtor, {})
+            wrong = {key: call.get(key) for key, value in expected.items() if call.get(key) != value}
+            if wrong:
+                found.append(f"the call to {debtor} ended otherwise than expected: {wrong}")
         if not self.stages[COURT_STAGE]:
             found.append("no case reached the court stage")
         if not self.packs:
