@@ -71,7 +71,7 @@ async def run(args: argparse.Namespace) -> int:
         for failure in failures:
             print(f"внимание: {failure}", file=sys.stderr, flush=True)
         await create_demo_users(engine)
-        print(f"Бэк-офис: http://{args.host}:{args.port}/ (пакеты документов: {args.data_dir / 'packs'})",
+        print(f"Судебные пакеты: {args.data_dir / 'packs'}; журналы пиров: {args.data_dir / 'peers'}",
               flush=True)
         await serve(create_app(engine), args.host, args.port)
     finally:
