@@ -26,8 +26,10 @@ from voicebot.speech.engines import SpeechEngines
 
 # After identity, three keys the bot does not understand: two re-prompts, then it closes.
 CONFIRM_KEYS = ["1", "2", "2", "2"]
-# Slack after a reply's last frame before the debtor presses the next key.
-MARGIN_S = 2.0
+# Slack after a reply's last frame before the debtor presses the next key: the bot waits for
+# input without end, so a late key costs only time, while an early one is lost in the reply
+# (rendering a reply's dynamic part is slower on a loaded machine).
+MARGIN_S = 3.0
 # The hanging-up debtor listens this long after answering.
 HANG_UP_AFTER_S = 2.0
 SAMPLE_RATE = 16000
@@ -71,12 +73,19 @@ async def press_keys(sessionmaker: async_sessionmaker[AsyncSession], attempt_id:
                      debtor: Baresip, replies: list[bytes], keys: list[str] = CONFIRM_KEYS) -> Attempt:
     """Once the call starts, press each key after the reply before it; the finished attempt."""
     await asyncio.wait_for(wait_for_status(sessionmaker, attempt_id, {AttemptStatus.STARTED.value}), 180)
-    # Ringing and answering on loopback take well under the margin.
+    # The attempt starts at dialling; the bot's first reply starts once the debtor's phone answers.
+    await asyncio.wait_for(established(debtor), 60)
     for digit, reply in zip(keys, replies):
         await asyncio.sleep(len(reply) / SAMPLE_RATE + MARGIN_S)
         debtor.command(digit)
     return await asyncio.wait_for(wait_for_status(sessionmaker, attempt_id, {AttemptStatus.DONE.value}),
                                   len(replies[-1]) / SAMPLE_RATE + 30)
+
+
+async def established(debtor: Baresip) -> None:
+    """Until the debtor's phone reports its call established (one call per debtor here)."""
+    while b"Call established" not in debtor.log_path.read_bytes():
+        await asyncio.sleep(0.1)
 
 
 async def confirm_replies(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
