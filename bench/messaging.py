@@ -30,8 +30,8 @@ from messaging.settings import SmppSettings, SmtpSettings  # noqa: E402
 from messaging.sms.sender import MessageAccepted, MessageRefused, SmsSender  # noqa: E402
 from messaging.sms.smpp_link import LinkState, Receipt  # noqa: E402
 from messaging.templating.render import EmailText  # noqa: E402
-from tests.peers.smsc_sim import PASSWORD, USER, start_smsc  # noqa: E402
-from tests.peers.smtp_sim import start_smtp  # noqa: E402
+from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc  # noqa: E402
+from messaging.peers.smtp_sim import start_smtp  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "messaging.json"
 GOAL_SMS_PER_SECOND = 4000

@@ -13,7 +13,7 @@ log() { printf '\033[1m[setup-messaging]\033[0m %s\n' "$*" >&2; }
 
 # The SMSC simulator the SMS tests and benchmark run against (npm `smpp`, pinned by its lock file).
 setup_smsc_simulator() {
-    local dir=tests/peers/smsc stamp want
+    local dir=messaging/peers/smsc stamp want
     stamp=$dir/node_modules/.installed
     want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
     [[ -f $stamp && $(cat "$stamp") == "$want" ]] && return

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dialer.settings import SipSettings
+
 KAMAILIO_CFG = Path(__file__).resolve().parent / "kamailio.cfg"
 SIPP_DIR = Path(__file__).resolve().parent / "sipp"
 HOST = "127.0.0.1"
@@ -240,3 +242,13 @@ class SippCallee:
 
 def _sipp_env() -> dict[str, str]:
     return {**os.environ, "TERM": "dumb"}
+
+
+def loopback_line_settings(folder: Path, registrar_port: int, **overrides: object) -> SipSettings:
+    """The dialer's line registered as ``dialer`` at a loopback Kamailio started WITH_AUTH."""
+    values: dict[str, object] = dict(
+        registrar=HOST, registrar_port=registrar_port, user="dialer", password=PASSWORD,
+        caller_id="74950000000", local_address=HOST, local_port=0, ring_timeout_s=10,
+        register_timeout_s=1.0, register_retry_s=1.0, recordings_dir=folder / "recordings")
+    values.update(overrides)
+    return SipSettings.model_validate(values)

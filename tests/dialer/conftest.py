@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from dialer.line import PhoneLine
-from dialer.settings import SipSettings
 # The voice bot's engines (vosk, VAD, end of turn, espeak-ng), loaded once for the run.
 from tests.voicebot.speech.conftest import engines  # noqa: F401
-from dialer.peers.processes import HOST, PASSWORD, Kamailio, stop_started
+from dialer.peers.processes import Kamailio, loopback_line_settings, stop_started
 
 
 @pytest.fixture(autouse=True)
@@ -26,13 +25,8 @@ def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
     proxy.stop()
 
 
-def line_settings(tmp_path: Path, registrar_port: int, **overrides: object) -> SipSettings:
-    values: dict[str, object] = dict(
-        registrar=HOST, registrar_port=registrar_port, user="dialer", password=PASSWORD,
-        caller_id="74950000000", local_address=HOST, local_port=0, ring_timeout_s=10,
-        register_timeout_s=1.0, register_retry_s=1.0, recordings_dir=tmp_path / "recordings")
-    values.update(overrides)
-    return SipSettings.model_validate(values)
+# The tests' name for the loopback line's settings.
+line_settings = loopback_line_settings
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from campaigns.cases.history import EventKind
 from campaigns.outcomes.rules import PAYMENT_DETAILS_STEP
 from campaigns.queue.claims import ClaimedAttempt, Verdict
 from dialer.channel import CallChannel, fixed_phrases
+from dialer.peers.debtors import CONFIRM_KEYS as KEYS
+from dialer.peers.debtors import bot_replies, press_keys, spoken_pcm
 from dialer.peers.processes import Baresip, Kamailio
 from models.case import Case, CaseEvent
 from models.entities import Building
@@ -34,9 +36,9 @@ from tests.dialer.conftest import line_settings
 from tests.dialer.speech import debtor_clip
 from tests.messaging.fixtures import midday_zone
 from tests.messaging.test_cli import ROOT, VOZVRAT, environment
-from tests.peers.smsc_sim import PASSWORD as SMPP_PASSWORD
-from tests.peers.smsc_sim import USER as SMPP_USER
-from tests.peers.smsc_sim import start_smsc
+from messaging.peers.smsc_sim import PASSWORD as SMPP_PASSWORD
+from messaging.peers.smsc_sim import USER as SMPP_USER
+from messaging.peers.smsc_sim import start_smsc
 from tests.voicebot.conftest import rasa_test_settings, rasa_url  # noqa: F401
 from voicebot.amd.settings import AmdSettings
 from voicebot.dialogue.context import context_for_attempt
@@ -47,39 +49,12 @@ from voicebot.nlu.settings import RasaSettings
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.phrases import sentences
 
-# After identity, three keys the bot does not understand: two re-prompts, then it closes.
-KEYS = ["1", "2", "2", "2"]
-# Slack after a reply's last frame before the debtor presses the next key.
-MARGIN_S = 2.0
 PHONE = "+79101112233"
 
 
 async def _go(_session: AsyncSession, _attempt: ClaimedAttempt, _now: datetime) -> Verdict:
     # The real pre-contact check follows the wall clock's contact hours; this test must not.
     return Verdict(go=True)
-
-
-async def _replies(dialogue: CollectionDialogue) -> list[str]:
-    """What the bot will say in this call: its opening and its answer to each key."""
-    now = datetime.now(UTC)
-    texts = [(await dialogue.open(now)).text]
-    for digit in KEYS:
-        texts.append((await dialogue.key(digit, now)).text)
-    return texts
-
-
-async def _pcm(engines: SpeechEngines, text: str) -> bytes:
-    return b"".join(await asyncio.gather(*engines.phrases.render_reply(text)))
-
-
-async def _wait_for(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
-                    statuses: set[str]) -> Attempt:
-    while True:
-        async with sessionmaker() as session:
-            row = await session.get_one(Attempt, attempt_id)
-        if row.status in statuses:
-            return row
-        await asyncio.sleep(0.2)
 
 
 async def _queued_call(tmp_path: Path, kamailio: Kamailio, sessionmaker: async_sessionmaker[AsyncSession],
@@ -99,20 +74,8 @@ async def _queued_call(tmp_path: Path, kamailio: Kamailio, sessionmaker: async_s
     async with sessionmaker() as session:
         context = await context_for_attempt(session, attempt_id)
     async with RasaClient(nlu_url) as client:
-        texts = await _replies(CollectionDialogue(context, client))
-    return debtor, attempt_id, case_id, texts, [await _pcm(engines, text) for text in texts]
-
-
-async def _press_keys(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
-                      debtor: Baresip, replies: list[bytes]) -> Attempt:
-    """Once the call starts, press each key after the reply before it; the finished attempt."""
-    await asyncio.wait_for(_wait_for(sessionmaker, attempt_id, {AttemptStatus.STARTED.value}), 120)
-    # Ringing and answering on loopback take well under the margin.
-    for digit, reply in zip(KEYS, replies):
-        await asyncio.sleep(len(reply) / 16000 + MARGIN_S)
-        debtor.command(digit)
-    return await asyncio.wait_for(_wait_for(sessionmaker, attempt_id, {AttemptStatus.DONE.value}),
-                                  len(replies[-1]) / 16000 + 30)
+        texts = await bot_replies(CollectionDialogue(context, client), KEYS)
+    return debtor, attempt_id, case_id, texts, [await spoken_pcm(engines, text) for text in texts]
 
 
 # This debtor answers by keys on a silent line, which the answering-machine classifier would
@@ -132,7 +95,7 @@ async def test_call_channel_talks_to_the_debtor_and_records_the_dialogues_outcom
     stop = asyncio.Event()
     running = asyncio.create_task(channel.run(stop))
     try:
-        done = await _press_keys(sessionmaker, attempt_id, debtor, replies)
+        done = await press_keys(sessionmaker, attempt_id, debtor, replies)
     finally:
         stop.set()
         await asyncio.wait_for(running, 30)
@@ -196,7 +159,7 @@ async def test_worker_command_calls_and_then_sends_the_sms_the_bot_promised(
                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
-        done = await _press_keys(sessionmaker, attempt_id, debtor, replies)
+        done = await press_keys(sessionmaker, attempt_id, debtor, replies)
         sms = await asyncio.wait_for(_details_sent(sessionmaker, case_id), 60)
     finally:
         worker.send_signal(signal.SIGTERM)

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.entities import Building
 from tests.messaging.fixtures import attempts, midday_zone, phone, queue_attempts
-from tests.peers.smsc_sim import PASSWORD, USER, start_smsc
-from tests.peers.smtp_sim import PASSWORD as SMTP_PASSWORD
-from tests.peers.smtp_sim import USER as SMTP_USER
-from tests.peers.smtp_sim import make_certificate, start_smtp
+from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
+from messaging.peers.smtp_sim import PASSWORD as SMTP_PASSWORD
+from messaging.peers.smtp_sim import USER as SMTP_USER
+from messaging.peers.smtp_sim import make_certificate, start_smtp
 
 VOZVRAT = [sys.executable, "-m", "backoffice.cli.main"]
 ROOT = Path(__file__).resolve().parents[2]

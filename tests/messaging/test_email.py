@@ -13,7 +13,7 @@ from messaging.settings import SmtpSettings
 from messaging.templating.render import EmailText
 from messaging.templating.store import TemplateStore
 from tests.messaging.fixtures import attempts, go, queue_attempts, run_until_done
-from tests.peers.smtp_sim import PASSWORD, USER, SmtpServer, make_certificate, start_smtp
+from messaging.peers.smtp_sim import PASSWORD, USER, SmtpServer, make_certificate, start_smtp
 
 # The smallest well-formed PDF: what the notice attachment is in production.
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>"

@@ -14,8 +14,8 @@ from messaging.sms.worker import SmsWorker
 from messaging.templating.store import TemplateStore
 from tests.messaging.fixtures import attempts, go, phone, queue_attempts, run_until_done
 from tests.peers import jasmin_gateway, postfix_mta
-from tests.peers.smsc_sim import PASSWORD, USER, start_smsc
-from tests.peers.smtp_sim import make_certificate
+from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
+from messaging.peers.smtp_sim import make_certificate
 
 LONG = """{% block sms %}{{ debtor.name }}, по л/с {{ account.number }} долг {{ debt|money }}. \
 {% for i in range(3) %}Просим оплатить задолженность в ближайшее время. {% endfor %}{% endblock %}

@@ -8,7 +8,7 @@ from campaigns.outcomes import OutcomeKind
 from messaging.settings import SmppSettings
 from messaging.sms.worker import message_outcome
 from messaging.sms.smpp_link import LinkState, ReceiptState, SmppLink, parse_receipt
-from tests.peers.smsc_sim import PASSWORD, USER, start_smsc
+from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
 
 
 async def _states(link: SmppLink, seconds: float) -> list[LinkState]:

@@ -15,7 +15,7 @@ from messaging.sms.worker import SmsWorker
 from messaging.templating.store import TemplateStore
 from models.outreach import SmsPart
 from tests.messaging.fixtures import attempts, go, phone, queue_attempts, run_until_done
-from tests.peers.smsc_sim import PASSWORD, USER, Smsc, start_smsc
+from messaging.peers.smsc_sim import PASSWORD, USER, Smsc, start_smsc
 
 LONG_TEMPLATE = """{% block sms %}{{ debtor.name }}, {% for i in range(6) %}по лицевому счёту {{ account.number }} \
 числится задолженность {{ debt|money }}; {% endfor %}конец.{% endblock %}

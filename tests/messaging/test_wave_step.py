@@ -21,8 +21,8 @@ from models.entities import Attempt, Building, PersonEmail
 from models.enums import Channel
 from tests.campaigns.builders import debtor_case
 from tests.messaging.fixtures import attempts, midday_zone, run_until_done
-from tests.peers.smsc_sim import PASSWORD, USER, start_smsc
-from tests.peers.smtp_sim import start_smtp
+from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
+from messaging.peers.smtp_sim import start_smtp
 
 DEBTORS = 6
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backoffice.cli.demo_command import create_demo_users, open_demo_cases
+from backoffice.cli.demo_command import create_demo_users
+from backoffice.demo_data.flow import open_demo_cases
 from backoffice.imports.pipeline import import_files
 from backoffice.web.auth.users import authenticate
 from models.entities import Case

@@ -1,6 +1,6 @@
 """Vozvrat's loopback SMTP server for tests and the benchmark, on aiosmtpd (run as a child process).
 
-    python tests/peers/smtp_server.py --port 0 [--spool DIR] [--cert C --key K] [--auth USER:PASS]
+    python messaging/peers/smtp_server.py --port 0 [--spool DIR] [--cert C --key K] [--auth USER:PASS]
                                       [--lifetime 600]
 
 Prints ``LISTENING <port>``. Offers STARTTLS with the given certificate (and then requires it),

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from tests.peers.process import PeerProcess
+from messaging.peers.process import PeerProcess
 
 SERVER = Path(__file__).resolve().parent / "smtp_server.py"
 USER = "vozvrat"

@@ -1,4 +1,4 @@
-"""The SMSC simulator (``tests/peers/smsc/smsc.js`` on the npm ``smpp`` package) as a child process."""
+"""The SMSC simulator (``messaging/peers/smsc/smsc.js`` on the npm ``smpp`` package) as a child process."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.peers.process import PeerProcess
+from messaging.peers.process import PeerProcess
 
 SIMULATOR = Path(__file__).resolve().parent / "smsc" / "smsc.js"
 USER = "esme"

@@ -1,0 +1,139 @@
+"""The demo's whole run on one database: a generated utility imported, cases opened by the
+default plan's daily run, one wave by SMS and email through loopback peers, the daily run
+fast-forwarded through the plan's stages, and court packs for the cases that reach court."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backoffice.demo_data.outreach import WaveRun, run_demo_wave
+from backoffice.legal.documents.pack import write_pack
+from campaigns.cases.daily import run_day
+from campaigns.plans.loader import load_default_plans
+from models.account import Account
+from models.case import Case
+from models.column_types import utc_now
+from models.db import make_sessionmaker
+
+COURT_STAGE = "court"
+MESSAGE_CHANNELS = ("sms", "email")
+# What each simulated debtor's call must end in (dialer.peers.debtors).
+EXPECTED_CALLS: dict[str, dict[str, Any]] = {
+    "confirms": {"outcome": "answered", "identity_confirmed": True, "listened_to_end": True,
+                 "intents": ["affirm", "nlu_fallback", "nlu_fallback", "nlu_fallback"]},
+    "hangs_up": {"outcome": "answered", "identity_confirmed": False},
+    "no_answer": {"outcome": "no_answer"},
+    "busy": {"outcome": "busy"},
+}
+# Days after the wave on which the daily run is replayed: each run moves a case one stage on,
+# after the default plan's soft (10), robot (14), notice (20) and warning (20) days.
+FAST_FORWARD_DAYS = (10, 24, 44, 64)
+
+
+@dataclass
+class DemoRun:
+    opened: int = 0
+    wave: WaveRun = field(default_factory=WaveRun)
+    stages: Counter[str] = field(default_factory=Counter)
+    packs: list[str] = field(default_factory=list)
+    pack_refusals: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        by_channel: dict[str, dict[str, int]] = {}
+        for (channel, outcome), count in sorted(self.wave.outcomes.items()):
+            by_channel.setdefault(channel, {})[outcome] = count
+        calls = self.wave.calls
+        return {
+            "cases_opened": self.opened,
+            "calls_placed": len(calls),
+            "calls_answered": sum(call["outcome"] == "answered" for call in calls.values()),
+            "intents_heard": dict(Counter(intent for call in calls.values() for intent in call["intents"])),
+            "calls": calls,
+            "outcomes": by_channel,
+            "sms_delivered": self.wave.delivered["sms"],
+            "sms_received_by_smsc": self.wave.sms_received,
+            "emails_delivered": self.wave.delivered["email"],
+            "emails_received_by_smtp": self.wave.emails_received,
+            "cases_per_stage": dict(sorted(self.stages.items())),
+            "packs_generated": len(self.packs),
+            "pack_refusals": self.pack_refusals,
+        }
+
+    def failures(self) -> list[str]:
+        """What an expected outcome lacked; empty when the demo did everything it should."""
+        found = []
+        if not self.opened:
+            found.append("no case opened")
+        for channel in MESSAGE_CHANNELS:
+            if not self.wave.outcomes[(channel, "delivered")]:
+                found.append(f"no {channel} delivered")
+        unfinished = {key: n for key, n in self.wave.outcomes.items()
+                      if key[0] in MESSAGE_CHANNELS and key[1] not in ("delivered", "deferred")}
+        if unfinished:
+            found.append(f"wave attempts neither delivered nor deferred: {unfinished}")
+        if self.wave.sms_received != self.wave.delivered["sms"]:
+            found.append("the SMSC received a different number of SMS than were delivered")
+        if self.wave.emails_received != self.wave.delivered["email"]:
+            found.append("the SMTP server received a different number of emails than were delivered")
+        for debtor, expected in EXPECTED_CALLS.items():
+            call = self.wave.calls.get(debtor, {})
+            wrong = {key: call.get(key) for key, value in expected.items() if call.get(key) != value}
+            if wrong:
+                found.append(f"the call to {debtor} ended otherwise than expected: {wrong}")
+        if not self.stages[COURT_STAGE]:
+            found.append("no case reached the court stage")
+        if not self.packs:
+            found.append("no court pack generated")
+        if len(self.packs) + self.pack_refusals != self.stages[COURT_STAGE]:
+            found.append(f"{len(self.packs)} packs, {self.pack_refusals} refusals "
+                         f"for {self.stages[COURT_STAGE]} court cases")
+        return found
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=timezone.utc)
+
+
+async def open_demo_cases(engine: AsyncEngine, as_of: date) -> int:
+    """The default plans and the day's run: cases opened and their first steps queued."""
+    async with make_sessionmaker(engine)() as session:
+        await load_default_plans(session)
+        opened = (await run_day(session, as_of, utc_now())).opening.opened
+    print(f"открыто дел: {opened}", flush=True)
+    return opened
+
+
+async def run_demo_flow(engine: AsyncEngine, folder: Path, as_of: date) -> DemoRun:
+    sessionmaker = make_sessionmaker(engine)
+    run = DemoRun()
+    run.opened = await open_demo_cases(engine, as_of)
+    run.wave = await run_demo_wave(sessionmaker, folder / "peers")
+    print(f"волна: {dict(run.wave.outcomes)}", flush=True)
+    # The plan's later stages come weeks later; the demo replays those days' runs now.
+    for offset in FAST_FORWARD_DAYS:
+        day = as_of + timedelta(days=offset)
+        async with sessionmaker() as session:
+            report = await run_day(session, day, _noon(day))
+        print(f"ежедневный прогон на {day}: переведено по этапам {report.advanced}", flush=True)
+    async with sessionmaker() as session:
+        run.stages.update(dict((await session.execute(  # type: ignore[arg-type]
+            select(Case.stage, func.count()).group_by(Case.stage))).tuples().all()))
+        court = list(await session.scalars(select(Account.number).join(Case, Case.account_id == Account.id)
+                                           .where(Case.stage == COURT_STAGE).order_by(Account.number)))
+        filed_on = as_of + timedelta(days=FAST_FORWARD_DAYS[-1])
+        for number in court:
+            result = await write_pack(session, number, folder / "packs" / number,
+                                      filed_on=filed_on, pdf=False)
+            await session.commit()
+            if result.docx and not result.refused:
+                run.packs.append(number)
+            else:
+                run.pack_refusals += 1
+    print(f"судебных пакетов: {len(run.packs)} (в {folder / 'packs'})", flush=True)
+    return run
