@@ -21,10 +21,29 @@ from models.entities import Attempt, Building, PersonEmail
 from models.enums import Channel
 from tests.campaigns.builders import debtor_case
 from tests.messaging.fixtures import attempts, midday_zone, run_until_done
-from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
-from messaging.peers.smtp_sim import start_smtp
+from messaging.peers.smsc_sim import PASSWORD, USER, Smsc, start_smsc
+from messaging.peers.smtp_sim import SmtpServer, start_smtp
 
 DEBTORS = 6
+
+
+async def _send_all(sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+                    name: str) -> tuple[Smsc, SmtpServer]:
+    """Run an SMS and an email worker against fresh peers until the queue is done; the stopped
+    peers keep what they received."""
+    smsc = start_smsc(tmp_path)
+    smtp = start_smtp(tmp_path)
+    templates = TemplateStore(tmp_path / "templates", 3, 2.5)
+    try:
+        await run_until_done(sessionmaker, [
+            SmsWorker(sessionmaker, SmppSettings(port=smsc.port, system_id=USER, password=PASSWORD),
+                      templates, f"{name}-sms"),
+            EmailWorker(sessionmaker, SmtpSettings(port=smtp.port), templates, f"{name}-email"),
+        ])
+    finally:
+        smsc.process.stop()
+        smtp.process.stop()
+    return smsc, smtp
 
 
 async def test_a_wave_of_sms_and_a_wave_of_email_reach_every_debtor_once(
@@ -47,18 +66,7 @@ async def test_a_wave_of_sms_and_a_wave_of_email_reach_every_debtor_once(
             await materialise(session, wave, now=now)
             waves.append(wave.id)
         await tick(session)
-    smsc = start_smsc(tmp_path)
-    smtp = start_smtp(tmp_path)
-    templates = TemplateStore(tmp_path / "templates", 3, 2.5)
-    try:
-        await run_until_done(sessionmaker, [
-            SmsWorker(sessionmaker, SmppSettings(port=smsc.port, system_id=USER, password=PASSWORD),
-                      templates, "wave-sms"),
-            EmailWorker(sessionmaker, SmtpSettings(port=smtp.port), templates, "wave-email"),
-        ])
-    finally:
-        smsc.process.stop()
-        smtp.process.stop()
+    smsc, smtp = await _send_all(sessionmaker, tmp_path, "wave")
     rows = await attempts(sessionmaker)
     # 2 000 ₽ and more: five of the six debtors, each by SMS and by email.
     assert len(rows) == 10
@@ -88,18 +96,7 @@ async def test_sms_and_email_count_against_the_contact_budget_of_messages(
                                       ("b3", "sms", "+79300000001")):
             session.add(Attempt(case_id=case.id, person_id=person.id, channel=channel, address=address,
                                 template="reminder", idempotency_key=key, not_before=utc_now()))
-    smsc = start_smsc(tmp_path)
-    smtp = start_smtp(tmp_path)
-    templates = TemplateStore(tmp_path / "templates", 3, 2.5)
-    try:
-        await run_until_done(sessionmaker, [
-            SmsWorker(sessionmaker, SmppSettings(port=smsc.port, system_id=USER, password=PASSWORD),
-                      templates, "budget-sms"),
-            EmailWorker(sessionmaker, SmtpSettings(port=smtp.port), templates, "budget-email"),
-        ])
-    finally:
-        smsc.process.stop()
-        smtp.process.stop()
+    smsc, smtp = await _send_all(sessionmaker, tmp_path, "budget")
     async with sessionmaker() as session:
         rows = {a.idempotency_key: a for a in (await session.execute(select(Attempt))).scalars()}
     done = [key for key, row in rows.items() if row.status == "done"]
