@@ -35,5 +35,7 @@ class CourtFiling(Base):
     fee_paid: Mapped[Decimal | None] = mapped_column(Money)
     court_code: Mapped[str] = mapped_column(String(32), default="")
     case_number: Mapped[str] = mapped_column(String(64), default="")
+    # The court order's own number (судебный приказ № …), once issued.
+    order_number: Mapped[str] = mapped_column(String(64), default="")
     issued_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)

@@ -11,7 +11,7 @@ from models.outreach import Attempt, SmsPart, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
 from models.person import ContactRefusal, Person, PersonEmail, PersonPhone
 from models.plan import WorkPlan
-from models.user import AuditEntry, CourierRoute, User
+from models.user import AuditEntry, CourierRoute, User, WebSession
 
 __all__ = [
     "Account",
@@ -38,5 +38,6 @@ __all__ = [
     "User",
     "Wave",
     "WaveMember",
+    "WebSession",
     "WorkPlan",
 ]

@@ -33,6 +33,18 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
+class WebSession(Base):
+    """A logged-in browser: the cookie carries a random id whose hash is the key here, so logging
+    out, a password change or disabling the user deletes the row and a copied cookie is dead."""
+
+    __tablename__ = "web_session"
+
+    # SHA-256 of the id in the cookie: a leaked table does not give live cookies away.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
 class AuditEntry(Base):
     """A view of a debtor's personal data (or an action on it): who, what, when. Append-only."""
 

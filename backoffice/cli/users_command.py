@@ -8,7 +8,13 @@ import sys
 from sqlalchemy import select
 
 from backoffice.cli.common import add_database_option, open_database
-from backoffice.web.auth.users import UserError, assign_buildings, issue_token, save_user
+from backoffice.web.auth.users import (
+    UserError,
+    assign_buildings,
+    disable_user,
+    issue_token,
+    save_user,
+)
 from models.db import make_sessionmaker
 from models.user import Role, User
 
@@ -28,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token.add_argument("login")
     add_database_option(token)
     token.set_defaults(func=_token)
+    disable = commands.add_parser("disable", help="bar a user from logging in and end their sessions")
+    disable.add_argument("login")
+    add_database_option(disable)
+    disable.set_defaults(func=_disable)
     route = commands.add_parser("route", help="give a courier the notices of these buildings")
     route.add_argument("login")
     route.add_argument("--building", action="append", required=True, help="building code (repeatable)")
@@ -72,6 +82,20 @@ async def _token(args: argparse.Namespace) -> int:
     finally:
         await engine.dispose()
     print(token)
+    return 0
+
+
+async def _disable(args: argparse.Namespace) -> int:
+    engine = await open_database(args)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            found = await disable_user(session, args.login)
+    finally:
+        await engine.dispose()
+    if not found:
+        print(f"пользователя {args.login} нет", file=sys.stderr)
+        return 2
+    print(f"пользователь {args.login} отключён, его сеансы завершены")
     return 0
 
 

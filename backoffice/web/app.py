@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backoffice.web import accounts, courier, dashboard, imports, lawyer, legal, plans, waves
+from backoffice.web import accounts, court, courier, dashboard, imports, lawyer, legal, plans, waves
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
@@ -33,7 +33,7 @@ from backoffice.web.auth.access import (
 from backoffice.web.auth.limits import LoginLimiter
 from backoffice.web.cases import export as case_export
 from backoffice.web.cases import pages as case_pages
-from backoffice.web.keys import ENGINE, SESSIONMAKER, TODAY
+from backoffice.web.keys import ENGINE, SESSION_LIFETIME, SESSIONMAKER, TODAY
 from backoffice.web.settings import WebSettings, web_settings
 from models import ru_format
 from models.db import make_sessionmaker
@@ -60,11 +60,14 @@ ROUTES = (
     Route("GET", "/cases.xlsx", case_export.export_cases, "cases_xlsx", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
     Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),
+    Route("POST", "/cases/{case_id}/court-events", court.post_form, "case_court", LAWYERS),
     Route("GET", "/courier", courier.show, "courier", COURIERS),
     Route("POST", r"/courier/tasks/{attempt_id:\d+}", courier.record, "courier_record", COURIERS),
     Route("GET", "/imports", imports.show, "imports", MANAGERS),
     Route("POST", "/imports", imports.upload, "imports_upload", MANAGERS),
     Route("GET", "/plans", plans.show, "plans", STAFF),
+    Route("GET", r"/plans/{plan_id:\d+}/edit", plans.show_edit, "plan_edit", MANAGERS),
+    Route("POST", r"/plans/{plan_id:\d+}/edit", plans.save_edit, "plan_save", MANAGERS),
     Route("GET", "/waves", waves.list_waves, "waves", MANAGERS),
     Route("POST", "/waves", waves.schedule, "wave_schedule", MANAGERS),
     Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",
@@ -83,8 +86,10 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     app[auth_views.LIMITER] = LoginLimiter(
         {"login": settings.login_attempts, "addr": settings.address_login_attempts},
         settings.login_window_seconds)
-    # Encrypted cookies rather than a session table: a session holds only the user id and the
-    # CSRF token, and every request re-reads the user, so a deactivated user is out at once.
+    app[SESSION_LIFETIME] = timedelta(hours=settings.session_hours)
+    # The encrypted cookie holds the CSRF token and a session id that every request looks up in
+    # web_session with the user: logging out deletes the row, so a copied cookie stops working,
+    # and a deactivated user is out at once.
     aiohttp_session.setup(app, EncryptedCookieStorage(
         _session_key(settings), cookie_name="vozvrat_session", httponly=True, samesite="Lax",
         secure=settings.secure_cookies, max_age=settings.session_hours * 3600))

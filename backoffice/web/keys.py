@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,3 +12,5 @@ SESSIONMAKER: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("session
 TODAY: web.AppKey[Callable[[], date]] = web.AppKey("today")
 # The importer writes through its own connection (one transaction for a whole import).
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
+# How long a login lasts, checked on the server as well as by the cookie's own age.
+SESSION_LIFETIME: web.AppKey[timedelta] = web.AppKey("session_lifetime")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -191,15 +192,32 @@ async def advance_stages(
 
 def _enter(session: AsyncSession, case: Case, old: Stage, new: Stage, debt: Decimal,
            now: datetime) -> None:
+    enter_stage(session, case, old, new, now, f"Этап «{old.name}» → «{new.name}»: долг {money(debt)}",
+                data={"debt": str(debt)})
+
+
+def enter_stage(session: AsyncSession, case: Case, old: Stage, new: Stage, now: datetime,
+                message: str, *, actor: str = "system", data: dict[str, Any] | None = None) -> None:
+    """Put the case into stage ``new`` (again, if it is in it already: the stage's clock and its
+    steps start over) and hand it to a lawyer if that stage says so. The caller commits."""
     case.stage = new.code
     case.stage_entered_at = now
-    record_event(session, case, EventKind.STAGE_CHANGED,
-                 f"Этап «{old.name}» → «{new.name}»: долг {money(debt)}",
-                 data={"from": old.code, "to": new.code, "debt": str(debt)})
-    if new.escalate and case.status != CaseStatus.ESCALATED.value:
-        previous = case.status
-        case.status = CaseStatus.ESCALATED.value
-        case.status_reason = f"этап «{new.name}»"
-        record_event(session, case, EventKind.STATUS_CHANGED,
-                     f"Дело передано юристу: этап «{new.name}»",
-                     data={"from": previous, "to": CaseStatus.ESCALATED.value, "stage": new.code})
+    record_event(session, case, EventKind.STAGE_CHANGED, message, actor=actor,
+                 data={"from": old.code, "to": new.code, **(data or {})})
+    if new.escalate:
+        escalate(session, case, f"этап «{new.name}»", actor=actor, data={"stage": new.code})
+
+
+def escalate(session: AsyncSession, case: Case, reason: str, *, actor: str = "system",
+             data: dict[str, Any] | None = None) -> None:
+    """Hand the case to a lawyer for ``reason``; an escalated case only gets the new reason
+    (why it waits now). A case a person stopped stays stopped: only a person resumes it."""
+    if case.status == CaseStatus.SUSPENDED.value and case.suspended_until is None:
+        return
+    previous = case.status
+    case.status = CaseStatus.ESCALATED.value
+    case.status_reason = reason[:200]
+    if previous != CaseStatus.ESCALATED.value:
+        record_event(session, case, EventKind.STATUS_CHANGED, f"Дело передано юристу: {reason}",
+                     actor=actor, data={"from": previous, "to": CaseStatus.ESCALATED.value,
+                                        **(data or {})})

@@ -29,6 +29,8 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     # Something only a lawyer can resolve (a document refused for missing fields, no court).
     LAWYER_TASK = "lawyer_task"
+    # A court event a lawyer recorded: filed, order issued, objection, cancelled, enforcement.
+    COURT = "court"
 
 
 def record_event(

@@ -68,7 +68,7 @@ def _not_yet_queued(step: Step) -> ColumnElement[bool]:
 def _due(stage: Stage, step: Step, as_of: date) -> list[ColumnElement[bool]]:
     # Day d of the stage or later: entered on or before as_of - d.
     filters = [Case.stage_entered_at < _midnight(as_of - timedelta(days=step.day - 1))]
-    later = [s.day for s in stage.steps if s.channel == step.channel and s.day > step.day]
+    later = [s.day for s in stage.active_steps if s.channel == step.channel and s.day > step.day]
     if later:
         filters.append(Case.stage_entered_at >= _midnight(as_of - timedelta(days=min(later) - 1)))
     return filters
@@ -92,7 +92,7 @@ async def queue_due_steps(session: AsyncSession, as_of: date, now: datetime) -> 
                                        .order_by(WorkPlan.id)))
     for plan_id, definition in [(row.id, plan_definition(row)) for row in plans]:
         for stage in definition.stages:
-            for step in stage.steps:
+            for step in stage.active_steps:
                 key = _step_key(step, as_of)
                 due = select(Case.id).where(
                     Case.plan_id == plan_id, Case.stage == stage.code,
@@ -131,7 +131,7 @@ async def queue_next_channel(
         return NextStep(None, f"case is {case.status}")
     definition = plan_definition(await session.get_one(WorkPlan, case.plan_id))
     stage = definition.stage(case.stage)
-    channels = list(dict.fromkeys(step.channel for step in stage.steps))
+    channels = list(dict.fromkeys(step.channel for step in stage.active_steps))
     current = Channel(attempt.channel)
     if current in channels:
         at = channels.index(current)
@@ -141,7 +141,7 @@ async def queue_next_channel(
     done = set(await session.scalars(select(Attempt.step_code).where(
         Attempt.case_id == case.id, Attempt.created_at >= case.stage_entered_at)))
     for channel in channels:
-        steps = [step for step in stage.steps if step.channel == channel]
+        steps = [step for step in stage.active_steps if step.channel == channel]
         step = next((s for s in steps if s.code not in done), steps[-1])
         queued = await queue_attempts(
             session, select(Case.id).where(Case.id == case.id,

@@ -64,7 +64,9 @@ async def load_plans(session: AsyncSession, directory: Path) -> PlanLoadReport:
         row = existing.get((item.plan.code, item.plan.version))
         if row is None:
             new.append(item)
-        elif row.definition == item.plan.model_dump(mode="json"):
+        # Read back through the schema, so a field added to it since (with its default) does not
+        # make an unchanged file look changed.
+        elif plan_definition(row).model_dump(mode="json") == item.plan.model_dump(mode="json"):
             report.unchanged.append(item.label)
         else:
             problems.append(
@@ -80,7 +82,7 @@ async def load_plans(session: AsyncSession, directory: Path) -> PlanLoadReport:
         report.loaded.append(item.label)
     await session.flush()
     for item in _new_masters(new):
-        await _make_master(session, item.plan)
+        await make_master(session, item.plan)
         report.masters.append(item.label)
     return report
 
@@ -182,7 +184,7 @@ def _new_masters(new: Sequence[_PlanFile]) -> list[_PlanFile]:
     return list(best.values())
 
 
-async def _make_master(session: AsyncSession, plan: PlanDefinition) -> None:
+async def make_master(session: AsyncSession, plan: PlanDefinition) -> None:
     kind = plan.debtor_kind.value
     await session.execute(
         update(WorkPlan).where(WorkPlan.debtor_kind == kind)

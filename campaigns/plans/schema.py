@@ -30,6 +30,8 @@ class Step(_Strict):
     # Days after the case entered the stage.
     day: int = Field(ge=0)
     conditions: StepConditions = StepConditions()
+    # A step turned off (campaigns.plans.editing) stays in the plan, so it can be turned on again.
+    enabled: bool = True
 
 
 class Advance(_Strict):
@@ -47,6 +49,11 @@ class Stage(_Strict):
     advance: Advance | None = None
     # Entering this stage hands the case to a lawyer (court, enforcement).
     escalate: bool = False
+
+    @property
+    def active_steps(self) -> tuple[Step, ...]:
+        """The steps that run: those not turned off."""
+        return tuple(step for step in self.steps if step.enabled)
 
 
 class Entry(_Strict):

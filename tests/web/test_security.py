@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backoffice.cli.main import main
 from backoffice.web.app import create_app
 from backoffice.web.auth.access import ROUTE_ROLES
-from backoffice.web.auth.users import authenticate
+from backoffice.web.auth.users import authenticate, disable_user
 from backoffice.web.settings import WebSettings
-from models.user import AuditEntry, Role, User
+from models.user import AuditEntry, Role, User, WebSession
 from tests.web.login import PASSWORD, add_user, csrf_of, log_in, log_in_as
 
 _PARAMETER = re.compile(r"\{(\w+)[^}]*\}")
@@ -134,3 +134,55 @@ async def test_users_add_reads_the_password_from_stdin(
         assert user.password_hash.startswith("$argon2id$")
         assert await authenticate(session, "lawyer1", "длинный-пароль") is not None
         assert await authenticate(session, "lawyer1", "другой-пароль") is None
+
+
+async def _copied_session(client: TestClient, engine: AsyncEngine, login: str) -> dict[str, str]:
+    """Log ``login`` in and return a copy of the session cookie, as a thief would keep it."""
+    await add_user(engine, login, Role.MANAGER)
+    assert await log_in(client, login) == 302
+    return {cookie.key: cookie.value for cookie in client.session.cookie_jar}
+
+
+async def _replayed(client: TestClient, cookies: dict[str, str], path: str = "/") -> int:
+    client.session.cookie_jar.clear()
+    client.session.cookie_jar.update_cookies(cookies)
+    return (await client.get(path, allow_redirects=False)).status
+
+
+async def test_a_cookie_copied_before_logout_is_dead_after_it(
+    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    stolen = await _copied_session(client, engine, "manager1")
+    assert await _replayed(client, stolen) == 200
+    await client.post("/logout", data={"_csrf": await csrf_of(client, "/")}, allow_redirects=False)
+    assert await _replayed(client, stolen) == 302
+    assert await _replayed(client, stolen, "/api/cases") == 401
+    async with sessionmaker() as session:
+        assert (await session.scalars(select(WebSession))).all() == []
+
+
+async def test_logging_out_one_browser_leaves_the_other_logged_in(
+    client: TestClient, engine: AsyncEngine
+) -> None:
+    first = await _copied_session(client, engine, "manager1")
+    client.session.cookie_jar.clear()
+    assert await log_in(client, "manager1") == 302
+    await client.post("/logout", data={"_csrf": await csrf_of(client, "/")}, allow_redirects=False)
+    assert await _replayed(client, first) == 200
+
+
+async def test_a_new_password_or_disabling_ends_every_session(
+    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    stolen = await _copied_session(client, engine, "manager1")
+    await add_user(engine, "manager1", Role.MANAGER, password="новый-пароль-2")
+    assert await _replayed(client, stolen) == 302
+    client.session.cookie_jar.clear()
+    assert await log_in(client, "manager1", "новый-пароль-2") == 302
+    again = {cookie.key: cookie.value for cookie in client.session.cookie_jar}
+    assert await _replayed(client, again) == 200
+    async with sessionmaker.begin() as session:
+        assert await disable_user(session, "manager1")
+        assert not await disable_user(session, "nobody")
+    assert await _replayed(client, again) == 302
+    assert await log_in(client, "manager1", "новый-пароль-2") == 401

@@ -9,10 +9,12 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
+from backoffice.legal.court_events import CourtEventRequest
+from backoffice.web import court
 from backoffice.web.api import handlers
 from backoffice.web.api.encoding import reply
 from backoffice.web.api.schemas import AccountQuery, AttemptQuery, WaveRequest
-from backoffice.web.auth.access import MANAGERS, PUBLIC, STAFF, Route
+from backoffice.web.auth.access import LAWYERS, MANAGERS, PUBLIC, STAFF, Route
 from backoffice.web.cases.registry import CaseFilter
 from campaigns.outcomes.report import OutcomeReport
 from models.user import Role
@@ -41,6 +43,9 @@ API_ROUTES = (
          "Карточка дела: долг, должники и контакты, попытки, история (просмотр журналируется)"),
     _api("POST", "/cases/{case_id}/stop", handlers.stop, "case_stop", MANAGERS,
          "Остановить работу по делу: приостановка без срока и отмена неначатых попыток"),
+    _api("POST", "/cases/{case_id}/court-events", court.post_api, "case_court", LAWYERS,
+         "Судебное событие по делу (подача, приказ, возражения, отмена, исполнение): "
+         "двигает дело по этапам", body=CourtEventRequest),
     _api("GET", "/accounts", handlers.list_accounts, "accounts", STAFF,
          "Лицевые счета по номеру (after — последний номер предыдущей страницы)", query=AccountQuery),
     _api("GET", "/accounts/{number}", handlers.get_account, "account", STAFF,

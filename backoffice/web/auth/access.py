@@ -16,8 +16,8 @@ from aiohttp import web
 from aiohttp.web_urldispatcher import AbstractRoute, StaticResource
 from aiohttp_session import get_session
 
-from backoffice.web.auth.users import CurrentUser, user_by_id, user_by_token
-from backoffice.web.keys import SESSIONMAKER
+from backoffice.web.auth.users import CurrentUser, user_by_session, user_by_token
+from backoffice.web.keys import SESSION_LIFETIME, SESSIONMAKER
 from models.user import Role
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -30,6 +30,8 @@ COURIERS = frozenset({Role.ADMIN, Role.COURIER})
 EVERYONE = frozenset(Role)
 
 CSRF_FIELD = "_csrf"
+# The cookie's key for the server-side session id (backoffice.web.auth.users.start_session).
+SESSION_ID = "sid"
 CSRF_HEADER = "X-CSRF-Token"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -86,8 +88,10 @@ async def _user_of(request: web.Request) -> CurrentUser | None:
         if authorization.startswith("Bearer "):
             request[_BY_TOKEN] = True
             return await user_by_token(db, authorization.removeprefix("Bearer ").strip())
-        user_id = (await get_session(request)).get("user_id")
-        return await user_by_id(db, int(user_id)) if user_id else None
+        session_id = (await get_session(request)).get(SESSION_ID)
+        if not isinstance(session_id, str):
+            return None
+        return await user_by_session(db, session_id, request.app[SESSION_LIFETIME])
 
 
 async def _csrf_ok(request: web.Request) -> bool:

@@ -5,14 +5,16 @@ import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.building import Building
-from models.user import CourierRoute, Role, User
+from models.column_types import utc_now
+from models.user import CourierRoute, Role, User, WebSession
 
 _HASHER = PasswordHasher()
 # Verified against when the login is unknown, so both cases take the same time.
@@ -61,8 +63,22 @@ async def save_user(session: AsyncSession, login: str, role: Role, password: str
     else:
         user.role, user.password_hash, user.active = role.value, password_hash, True
         user.full_name = full_name or user.full_name
+        # A new password logs the user out everywhere: whoever knew the old one is out too.
+        await revoke_sessions(session, user.id)
     await session.flush()
     return user
+
+
+async def disable_user(session: AsyncSession, login: str) -> bool:
+    """Bar the user from logging in and end their open sessions; False if there is no such user."""
+    user = (await session.scalars(select(User).where(User.login == login))).first()
+    if user is None:
+        return False
+    user.active = False
+    user.api_token_hash = None
+    await revoke_sessions(session, user.id)
+    await session.flush()
+    return True
 
 
 async def authenticate(session: AsyncSession, login: str, password: str) -> CurrentUser | None:
@@ -91,9 +107,32 @@ async def user_by_token(session: AsyncSession, token: str) -> CurrentUser | None
     return CurrentUser.of(user) if user else None
 
 
-async def user_by_id(session: AsyncSession, user_id: int) -> CurrentUser | None:
-    user = await session.get(User, user_id)
-    return CurrentUser.of(user) if user and user.active else None
+async def start_session(session: AsyncSession, user_id: int, lifetime: timedelta) -> str:
+    """A new server-side session for the user; the returned id goes into the (encrypted) cookie.
+    The user's expired sessions are swept here, so the table stays as small as the live ones."""
+    session_id = secrets.token_urlsafe(32)
+    await session.execute(delete(WebSession).where(
+        WebSession.user_id == user_id, WebSession.created_at < utc_now() - lifetime))
+    session.add(WebSession(id_hash=_token_hash(session_id), user_id=user_id))
+    await session.flush()
+    return session_id
+
+
+async def user_by_session(session: AsyncSession, session_id: str,
+                          lifetime: timedelta) -> CurrentUser | None:
+    user = (await session.scalars(
+        select(User).join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.id_hash == _token_hash(session_id), User.active.is_(True),
+               WebSession.created_at >= utc_now() - lifetime))).first()
+    return CurrentUser.of(user) if user else None
+
+
+async def end_session(session: AsyncSession, session_id: str) -> None:
+    await session.execute(delete(WebSession).where(WebSession.id_hash == _token_hash(session_id)))
+
+
+async def revoke_sessions(session: AsyncSession, user_id: int) -> None:
+    await session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
 async def assign_buildings(session: AsyncSession, courier: User, codes: list[str]) -> list[str]:

@@ -7,9 +7,10 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from backoffice.web.auth.access import current_user
+from backoffice.web.auth.access import LAWYERS, current_user
 from backoffice.web.auth.audit import audit, audited
 from backoffice.web.cases.card import CaseCard, load_case_card, stop_case
+from backoffice.web.cases.court_section import court_context
 from backoffice.web.cases.registry import (
     STATUS_TITLES,
     CaseFilter,
@@ -46,15 +47,25 @@ async def list_cases(request: web.Request) -> dict[str, Any]:
 
 @aiohttp_jinja2.template("case.html")
 async def show_case(request: web.Request) -> dict[str, Any]:
-    case_id = case_id_of(request)
+    return await case_page(request, case_id_of(request))
+
+
+async def case_page(request: web.Request, case_id: int) -> dict[str, Any]:
+    """The case card's context (the view audited); lawyers also get the court section's."""
     card = await audited(request, f"case:{case_id}", "view", read_case_card(request, case_id))
     if card is None:
         raise web.HTTPNotFound(text=f"дела №{case_id} нет")
     stages = stage_names(card.plan)
-    return {"card": card, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
-            "stage_name": stages.get(card.case.stage, card.case.stage), "statuses": STATUS_TITLES,
-            "channels": {c.value: t for c, t in CHANNEL_TITLES.items()},
-            "outcomes": {k.value: t for k, t in KIND_TITLES.items()}}
+    context = {"card": card, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
+               "stage_name": stages.get(card.case.stage, card.case.stage),
+               "statuses": STATUS_TITLES,
+               "channels": {c.value: t for c, t in CHANNEL_TITLES.items()},
+               "outcomes": {k.value: t for k, t in KIND_TITLES.items()}}
+    if current_user(request).role in LAWYERS:
+        async with request.app[SESSIONMAKER]() as session:
+            context.update(await court_context(session, card.case),
+                           court_recorded=request.query.get("court") == "recorded")
+    return context
 
 
 async def read_case_card(request: web.Request, case_id: int) -> CaseCard | None:
