@@ -98,8 +98,7 @@ async def record_court_event(
     title = EVENT_TITLES[event.kind]
     recorded = record_event(session, case, EventKind.COURT, f"{title}: {message}", actor=actor,
                             data={"court_event": event.kind.value, "on": event.on.isoformat(), **data})
-    _move(session, case, definition.stage(case.stage), target, event.kind, f"{title}: {message}",
-          actor)
+    _move(session, case, definition.stage(case.stage), target, event.kind, title, actor)
     await session.flush()
     return recorded
 
@@ -255,10 +254,10 @@ def _target(definition: PlanDefinition, kind: CourtEventKind) -> Stage | None:
 
 
 def _move(session: AsyncSession, case: Case, current: Stage, target: Stage | None,
-          kind: CourtEventKind, message: str, actor: str) -> None:
+          kind: CourtEventKind, title: str, actor: str) -> None:
     if target and (target.code != current.code or kind is CourtEventKind.CANCELLED):
         enter_stage(session, case, current, target, utc_now(),
-                    f"Этап «{current.name}» → «{target.name}»: {message}", actor=actor,
+                    f"Этап «{current.name}» → «{target.name}»: {title.lower()}", actor=actor,
                     data={"court_event": kind.value})
     # Every event also says why the case waits now.
     escalate(session, case, _REASONS[kind], actor=actor, data={"court_event": kind.value})

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backoffice.web.app import create_app
 from backoffice.web.auth.users import save_user
 from models.db import make_sessionmaker
 from models.user import Role
@@ -38,3 +42,11 @@ async def log_in_as(client: TestClient, engine: AsyncEngine, role: Role) -> None
     login = f"{role.value}-test"
     await add_user(engine, login, role)
     assert await log_in(client, login) == 302
+
+
+@asynccontextmanager
+async def client_as(engine: AsyncEngine, role: Role, today: date) -> AsyncIterator[TestClient]:
+    """A client of a fresh app with the ledger date ``today``, logged in as a ``role`` user."""
+    async with TestClient(TestServer(create_app(engine, today=today))) as client:
+        await log_in_as(client, engine, role)
+        yield client

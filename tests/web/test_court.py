@@ -7,23 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backoffice.web.app import create_app
 from backoffice.web.auth.access import CSRF_HEADER
 from models.entities import AuditEntry, Case, CaseEvent, CourtFiling
 from models.user import Role
-from tests.web.login import csrf_of, log_in_as
+from tests.web.login import client_as, csrf_of
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 
 @pytest.fixture
 async def lawyer(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[TestClient]:
     await utility_with_cases(engine, tmp_path / "export")
-    async with TestClient(TestServer(create_app(engine, today=CASES_AS_OF))) as client:
-        await log_in_as(client, engine, Role.LAWYER)
+    async with client_as(engine, Role.LAWYER, CASES_AS_OF) as client:
         yield client
 
 
@@ -140,13 +138,11 @@ async def test_only_lawyers_record_court_events_and_only_with_the_csrf_token(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     await utility_with_cases(engine, tmp_path / "export")
-    async with TestClient(TestServer(create_app(engine, today=CASES_AS_OF))) as client:
-        await log_in_as(client, engine, Role.MANAGER)
+    async with client_as(engine, Role.MANAGER, CASES_AS_OF) as client:
         page = await (await client.get("/cases/1")).text()
         assert 'id="court-event"' not in page
         assert (await _api(client, 1, kind="filed", on="2026-04-20", court="X")).status == 403
-    async with TestClient(TestServer(create_app(engine, today=CASES_AS_OF))) as client:
-        await log_in_as(client, engine, Role.LAWYER)
+    async with client_as(engine, Role.LAWYER, CASES_AS_OF) as client:
         assert 'id="court-event"' in await (await client.get("/cases/1")).text()
         forged = await client.post("/cases/1/court-events", data={
             "kind": "filed", "on": "2026-04-20", "court": "X"}, allow_redirects=False)

@@ -171,7 +171,8 @@ async def list_plans(request: web.Request) -> web.Response:
         "debtor_kind": plan.debtor_kind, "master": plan.is_master,
         "stages": [{"code": stage.code, "name": stage.name,
                     "steps": [{"code": step.code, "channel": step.channel, "day": step.day,
-                               "template": step.template} for step in stage.steps]}
+                               "template": step.template, "enabled": step.enabled}
+                              for step in stage.steps]}
                    for stage in plan_definition(plan).stages]} for plan in plans]})
 
 
