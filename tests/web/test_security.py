@@ -186,3 +186,14 @@ async def test_a_new_password_or_disabling_ends_every_session(
         assert not await disable_user(session, "nobody")
     assert await _replayed(client, again) == 302
     assert await log_in(client, "manager1", "новый-пароль-2") == 401
+
+
+async def test_users_disable_bars_the_login(
+    client: TestClient, engine: AsyncEngine, database_url: str
+) -> None:
+    await add_user(engine, "lawyer1", Role.LAWYER)
+    assert await log_in(client, "lawyer1") == 302
+    assert await asyncio.to_thread(main, ["users", "disable", "lawyer1", "--url", database_url]) == 0
+    assert await asyncio.to_thread(main, ["users", "disable", "nobody", "--url", database_url]) == 2
+    assert (await client.get("/lawyer", allow_redirects=False)).status == 302
+    assert await log_in(client, "lawyer1") == 401
