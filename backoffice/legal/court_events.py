@@ -116,6 +116,9 @@ async def _filed(session: AsyncSession, case: Case, filing: CourtFiling | None,
         raise CourtEventError(
             f"По лицевому счёту уже подано {CLAIM_TITLES.get(filing.kind, filing.kind)} "
             f"от {day(filing.filed_on)}: новое заявление — только после отмены приказа.")
+    if filing is not None and filing.cancelled_on is not None and event.on < filing.cancelled_on:
+        raise CourtEventError(f"Новое заявление не может быть подано раньше отмены приказа "
+                              f"({day(filing.cancelled_on)}).")
     if not event.court:
         raise CourtEventError("Укажите суд (код судебного участка), куда подано заявление.")
     account = await session.get_one(Account, case.account_id)
@@ -144,11 +147,12 @@ def _in_force(filing: CourtFiling | None, doing: str) -> CourtFiling:
     return filing
 
 
-def _issued(filing: CourtFiling | None, doing: str) -> CourtFiling:
+def _issued(filing: CourtFiling | None, doing: str) -> tuple[CourtFiling, date]:
+    """The filing in force and the day its order was issued."""
     filing = _in_force(filing, doing)
     if filing.issued_on is None:
         raise CourtEventError(f"Нельзя {doing}: судебный приказ ещё не записан как вынесенный.")
-    return filing
+    return filing, filing.issued_on
 
 
 async def _order_issued(_session: AsyncSession, _case: Case, filing: CourtFiling | None,
@@ -172,12 +176,11 @@ async def _order_issued(_session: AsyncSession, _case: Case, filing: CourtFiling
 async def _objection(_session: AsyncSession, _case: Case, filing: CourtFiling | None,
                      event: CourtEventRequest, _policy: PenaltyPolicy,
                      calendar: ProductionCalendar | None) -> tuple[str, dict[str, Any]]:
-    filing = _issued(filing, "записать возражения")
-    assert filing.issued_on is not None
-    served = event.served_on or filing.issued_on
-    if served < filing.issued_on or event.on < served:
+    filing, issued_on = _issued(filing, "записать возражения")
+    served = event.served_on or issued_on
+    if served < issued_on or event.on < served:
         raise CourtEventError(
-            f"Даты не сходятся: приказ вынесен {day(filing.issued_on)}, копия получена "
+            f"Даты не сходятся: приказ вынесен {day(issued_on)}, копия получена "
             f"{day(served)}, возражения {day(event.on)} — каждая дата не раньше предыдущей.")
     try:
         deadline = objection_deadline(served, calendar)
@@ -195,13 +198,11 @@ async def _objection(_session: AsyncSession, _case: Case, filing: CourtFiling | 
 async def _cancelled(_session: AsyncSession, _case: Case, filing: CourtFiling | None,
                      event: CourtEventRequest, _policy: PenaltyPolicy,
                      _calendar: ProductionCalendar | None) -> tuple[str, dict[str, Any]]:
-    filing = _issued(filing, "записать отмену")
-    assert filing.issued_on is not None
+    filing, issued_on = _issued(filing, "записать отмену")
     if filing.kind != COURT_ORDER:
         raise CourtEventError("Отменить можно судебный приказ; решение по иску обжалуется иначе.")
-    if event.on < filing.issued_on:
-        raise CourtEventError(f"Приказ не может быть отменён раньше, чем вынесен "
-                              f"({day(filing.issued_on)}).")
+    if event.on < issued_on:
+        raise CourtEventError(f"Приказ не может быть отменён раньше, чем вынесен ({day(issued_on)}).")
     filing.cancelled_on = event.on
     return (f"приказ № {filing.order_number} отменён {day(event.on)}: взыскание — в исковом "
             "порядке (ГПК ст. 129)", {"filing_id": filing.id})
@@ -210,11 +211,10 @@ async def _cancelled(_session: AsyncSession, _case: Case, filing: CourtFiling | 
 async def _enforcement_sent(_session: AsyncSession, _case: Case, filing: CourtFiling | None,
                             event: CourtEventRequest, _policy: PenaltyPolicy,
                             _calendar: ProductionCalendar | None) -> tuple[str, dict[str, Any]]:
-    filing = _issued(filing, "направить на исполнение")
-    assert filing.issued_on is not None
-    if event.on < filing.issued_on:
+    filing, issued_on = _issued(filing, "направить на исполнение")
+    if event.on < issued_on:
         raise CourtEventError(f"На исполнение нельзя направить раньше, чем вынесен приказ "
-                              f"({day(filing.issued_on)}).")
+                              f"({day(issued_on)}).")
     to = RECIPIENT_TITLES[event.recipient] + (f" ({event.recipient_name})" if event.recipient_name else "")
     return (f"№ {filing.order_number} {to} {day(event.on)}",
             {"filing_id": filing.id, "recipient": event.recipient,

@@ -83,6 +83,9 @@ async def test_a_lawyer_takes_a_case_from_filing_to_enforcement(
     body = await cancelled.json()
     assert (body["stage"], body["status_reason"]) == ("court", "приказ отменён: готовим исковое заявление")
 
+    before_cancel = await _api(lawyer, 1, kind="filed", on="2026-05-27", claim="lawsuit",
+                               court="62RS0001")
+    assert before_cancel.status == 422 and "раньше отмены приказа" in (await before_cancel.json())["error"]
     assert (await _api(lawyer, 1, kind="filed", on="2026-06-01", claim="lawsuit",
                        court="62RS0001")).status == 201
     assert (await _api(lawyer, 1, kind="order_issued", on="2026-06-05",
