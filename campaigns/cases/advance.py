@@ -7,6 +7,7 @@ resumes and can move on in the same run. Each commits after every chunk of cases
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from campaigns.plans.loader import plan_definition
 from campaigns.plans.schema import PlanDefinition, Stage
 from models.billing import Payment
 from models.case import Case, Promise
+from models.court_filing import CourtFiling
 from models.enums import CaseStatus
 from models.ledger import iter_account_ledgers
 from models.plan import WorkPlan
@@ -178,6 +180,9 @@ async def advance_stages(
                 continue
             if stage.advance and days_in_stage(case, as_of) >= stage.advance.after_days:
                 ready[case.account_id] = (case, definition, stage)
+        for account_id in await _in_court(session, ready):
+            if ready[account_id][2].escalate:
+                del ready[account_id]
         freezes = await account_freezes(session, ready, as_of)
         async for account_id, ledger in iter_account_ledgers(
             session, as_of, account_ids=ready, freezes=freezes, chunk_size=chunk_size
@@ -188,6 +193,16 @@ async def advance_stages(
                        ledger.conditional_debt, now)
                 advanced += 1
         await session.commit()
+
+
+async def _in_court(session: AsyncSession, account_ids: Collection[int]) -> set[int]:
+    """Accounts with an application in court: the lawyer's recorded court events move their cases
+    on (backoffice.legal.court_events), not the plan's clock, which cannot know whether the order
+    was issued or cancelled."""
+    if not account_ids:
+        return set()
+    return set(await session.scalars(select(CourtFiling.account_id).where(
+        CourtFiling.account_id.in_(account_ids)).distinct()))
 
 
 def _enter(session: AsyncSession, case: Case, old: Stage, new: Stage, debt: Decimal,

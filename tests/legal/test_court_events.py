@@ -2,7 +2,7 @@
 does with them, and the objection term when the calendar does not cover the year."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backoffice.legal.court_events import CourtEventError, CourtEventRequest, record_court_event
 from backoffice.legal.penalty import PenaltyPolicy
 from backoffice.web.cases.card import stop_case
+from campaigns.cases.advance import advance_stages
 from campaigns.plans.loader import plan_definition
 from models.entities import Case, CaseEvent, CourtFiling, WorkPlan
 from models.reference.production_calendar import ProductionCalendar, load_calendar
@@ -96,3 +97,21 @@ async def test_the_objection_term_needs_the_year_in_the_calendar(
         objection = await _event(session, case, kind="objection", on="2026-05-10",
                                  served_on="2026-05-06")
     assert objection.data["deadline"] == "2026-05-21" and objection.data["timely"] is True
+
+
+async def test_the_plans_clock_does_not_move_a_case_whose_account_is_in_court(
+    sessionmaker: Sessions,
+) -> None:
+    async with sessionmaker.begin() as session:
+        _, filed = await debtor_case(session, "8001")
+        await _event(session, filed, kind="filed", on="2026-05-01", court="62MS0002")
+        _, untouched = await debtor_case(session, "8002")
+        untouched.stage, untouched.status = "court", "escalated"
+        untouched.stage_entered_at = filed.stage_entered_at
+    later = datetime.now(timezone.utc) + timedelta(days=90)
+    async with sessionmaker() as session:
+        # Without a recorded filing the plan still moves the case on after the court stage's days.
+        assert await advance_stages(session, later.date(), later) == 1
+    async with sessionmaker() as session:
+        stages = {c.id: c.stage for c in await session.scalars(select(Case))}
+    assert stages == {filed.id: "court", untouched.id: "enforcement"}
