@@ -1,4 +1,9 @@
-"""``vozvrat docs pack``: the court-order pack of one account (DOCX and PDF)."""
+"""``vozvrat docs``: court documents of one account (DOCX and PDF).
+
+``pack``: the court-order pack (or the lawsuit after cancellation); ``enforcement``: заявление в
+ФССП or в банк for the order in force; ``objection-response``: records the debtor's objection
+and writes the creditor's response. Exit 1 names the missing fields, 2 an unknown account.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from backoffice.cli.common import add_database_option, open_database
-from backoffice.legal.documents.pack import write_pack
+from backoffice.legal.documents.objection import BadObjection, Objection, record_objection
+from backoffice.legal.documents.on_demand import OnDemand, write_on_demand
+from backoffice.legal.documents.pack import PackResult, write_pack
 from backoffice.legal.state_fee import FeeKind
 from models.db import make_sessionmaker
 
@@ -28,6 +35,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_database_option(pack)
     pack.set_defaults(func=run_pack)
 
+    enforcement = docs_sub.add_parser(
+        "enforcement", help="заявление в ФССП (229-ФЗ ст. 30) или в банк (ст. 8) по приказу")
+    _add_common(enforcement)
+    enforcement.add_argument("--kind", choices=[OnDemand.FSSP.value, OnDemand.BANK.value],
+                             required=True, help="fssp: bailiffs; bank: the debtor's bank")
+    enforcement.set_defaults(func=run_enforcement)
+
+    response = docs_sub.add_parser(
+        "objection-response", help="отзыв на возражения должника относительно судебного приказа")
+    _add_common(response)
+    response.add_argument("--copy-received", type=date.fromisoformat, default=None,
+                          help="with --objection: the day the debtor received the order's copy")
+    response.add_argument("--objection", type=date.fromisoformat, default=None,
+                          help="record the debtor's objection filed on this day, YYYY-MM-DD")
+    response.add_argument("--text", default="", help="what the objection says")
+    response.add_argument("--person", default=None,
+                          help="the objecting debtor's person code (accounts with several)")
+    response.set_defaults(func=run_objection_response)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--account", required=True, help="лицевой счёт (account number)")
+    parser.add_argument("--out", required=True, type=Path, help="folder for the documents")
+    parser.add_argument("--date", type=date.fromisoformat, default=None,
+                        help="date of the document, YYYY-MM-DD (default: today)")
+    parser.add_argument("--no-pdf", action="store_true", help="DOCX only, skip LibreOffice")
+    add_database_option(parser)
+
 
 async def run_pack(args: argparse.Namespace) -> int:
     engine = await open_database(args)
@@ -41,6 +76,42 @@ async def run_pack(args: argparse.Namespace) -> int:
         return 2
     finally:
         await engine.dispose()
+    return _report(result)
+
+
+async def run_enforcement(args: argparse.Namespace) -> int:
+    return await _on_demand(args, OnDemand(args.kind))
+
+
+async def run_objection_response(args: argparse.Namespace) -> int:
+    if (args.objection is None) != (args.copy_received is None):
+        print("vozvrat docs: --objection and --copy-received go together", file=sys.stderr)
+        return 2
+    objection = None
+    if args.objection is not None:
+        objection = Objection(args.copy_received, args.objection, args.text, args.person)
+    return await _on_demand(args, OnDemand.OBJECTION_RESPONSE, objection)
+
+
+async def _on_demand(args: argparse.Namespace, document: OnDemand,
+                     objection: Objection | None = None) -> int:
+    engine = await open_database(args)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            if objection is not None:
+                await record_objection(session, args.account, objection)
+            result = await write_on_demand(session, args.account, args.out, document,
+                                           filed_on=args.date or date.today(),
+                                           pdf=not args.no_pdf)
+    except (LookupError, BadObjection) as exc:
+        print(f"vozvrat docs: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    return _report(result)
+
+
+def _report(result: PackResult) -> int:
     for path in [*result.docx, *result.pdf]:
         print(path)
     for warning in result.warnings:
