@@ -6,22 +6,38 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docxtpl import DocxTemplate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backoffice.legal.account_claim import load_account_claim
-from backoffice.legal.documents.objection import BadObjection, Objection, record_objection
+from backoffice.legal.courts import load_bailiffs, load_courts
+from backoffice.legal.documents.enforcement import Enforcement, enforcement_fields
+from backoffice.legal.documents.objection import (
+    BadObjection,
+    Objection,
+    objection_response_fields,
+    record_objection,
+)
 from backoffice.legal.documents.on_demand import OnDemand, write_on_demand, write_on_demand_docx
 from backoffice.legal.documents.pdf import docx_to_pdf
+from backoffice.legal.documents.render import (
+    BANK_APPLICATION,
+    FSSP_APPLICATION,
+    OBJECTION_RESPONSE,
+    CompiledTemplate,
+)
+from backoffice.legal.documents.render import DEFAULT_DIR as DEFAULT_TEMPLATES
 from backoffice.legal.settings import LegalSettings
 from models.entities import Account, Building, Case, CaseEvent, CourtFiling, Person
 from tests.campaigns.builders import default_plan
 from tests.legal import world
-from tests.legal.test_documents import pdf_text
+from tests.legal.test_documents import _text, pdf_text
 
 TODAY = date(2026, 8, 31)
 _SCRIPT = Path(sys.executable).with_name("vozvrat")
@@ -129,11 +145,21 @@ async def test_a_bank_application_without_the_debtors_bank_names_the_fields(
     assert refused.document == "заявление в банк о принятии судебного приказа к исполнению"
     assert refused.fields == ["банк должника Орлов Пётр Ильич (наименование)",
                               "БИК банка должника Орлов Пётр Ильич"]
+    async with sessionmaker() as session:
+        person = await session.scalar(select(Person).where(Person.code == "P300100"))
+        assert person is not None
+        person.bank_name, person.bik, person.bank_account = "ПАО «Банк»", "04612670", "4081"
+        await session.commit()
+    typo = await produce(sessionmaker, "300100", OnDemand.BANK, tmp_path)
+    assert typo.refused[0].fields == [
+        "БИК банка должника Орлов Пётр Ильич: 9 цифр, записано «04612670»",
+        "счёт должника Орлов Пётр Ильич: 20 цифр, записано «4081»"]
     # The account number is optional (229-ФЗ ст. 8): name and БИК are enough.
     async with sessionmaker() as session:
         person = await session.scalar(select(Person).where(Person.code == "P300100"))
         assert person is not None
         person.bank_name, person.bik = "ПАО «Прио-Внешторгбанк»", "046126708"
+        person.bank_account = ""
         await session.commit()
     result = await produce(sessionmaker, "300100", OnDemand.BANK, tmp_path)
     assert result.refused == []
@@ -143,7 +169,7 @@ async def test_a_bank_application_without_the_debtors_bank_names_the_fields(
     async with sessionmaker() as session:
         tasks = (await session.scalars(select(CaseEvent.message).where(
             CaseEvent.kind == "lawyer_task"))).all()
-    assert len(tasks) == 1 and "БИК банка должника" in tasks[0]
+    assert len(tasks) == 2 and all("БИК банка должника" in t for t in tasks)
     assert order.case_number == "2-777/2026"
 
 
@@ -270,3 +296,32 @@ async def test_docs_enforcement_and_objection_response_commands(
     assert "Отказать должнику" in docx_text(tmp_path / "300100-1-otzyv.docx")
     unknown = vozvrat("enforcement", "--account", "999", "--kind", "fssp")
     assert unknown.returncode == 2 and "нет лицевого счёта 999" in unknown.stderr
+
+
+async def test_the_compiled_renderer_writes_what_docxtpl_writes(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        await ordered_account(session)
+        await record_objection(session, "300100", Objection(date(2026, 6, 1), date(2026, 6, 30),
+                                                            "текст & <разметка>"))
+    async with sessionmaker() as session:
+        claim = await load_account_claim(session, "300100", TODAY)
+    [debtor] = claim.debtors
+    common = {"courts": load_courts(), "filed_on": TODAY, "halve_rounded_fee": True}
+    order = claim.court_orders[0]
+    order.objection_on = None
+    fields = {kind: enforcement_fields(claim, debtor, debtor.persons, Enforcement(kind.slug),
+                                       bailiffs=load_bailiffs(), **common)
+              for kind in (FSSP_APPLICATION, BANK_APPLICATION)}
+    order.objection_on = date(2026, 6, 30)
+    fields[OBJECTION_RESPONSE] = objection_response_fields(claim, debtor, **common)
+    for kind, values in fields.items():
+        data = (DEFAULT_TEMPLATES / kind.template).read_bytes()
+        reference = DocxTemplate(BytesIO(data))
+        reference.render(values, autoescape=True)
+        out = BytesIO()
+        reference.save(out)
+        compiled = CompiledTemplate(data).render(values)
+        assert _text(compiled) == _text(out.getvalue())
+        assert "{{" not in "".join(_text(compiled)) and "{%" not in "".join(_text(compiled))

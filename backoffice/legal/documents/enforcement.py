@@ -53,7 +53,16 @@ def bank_missing(person: Person) -> list[str]:
         missing.append(f"банк должника {person.full_name} (наименование)")
     if not person.bik:
         missing.append(f"БИК банка должника {person.full_name}")
+    elif not _digits(person.bik, 9):
+        missing.append(f"БИК банка должника {person.full_name}: 9 цифр, записано «{person.bik}»")
+    if person.bank_account and not _digits(person.bank_account, 20):
+        missing.append(f"счёт должника {person.full_name}: 20 цифр, "
+                       f"записано «{person.bank_account}»")
     return missing
+
+
+def _digits(value: str, count: int) -> bool:
+    return value.isascii() and value.isdigit() and len(value) == count
 
 
 def enforcement_fields(
