@@ -217,6 +217,28 @@ def a_passport(value: Cell) -> str:
     return f"{digits[:4]} {digits[4:]}"
 
 
+def a_bik(value: Cell) -> str:
+    """A bank's БИК: 9 digits."""
+    raw = text(value)
+    if raw == "":
+        return ""
+    digits = digits_of(raw)
+    if len(digits) != 9 or len(raw.replace(" ", "")) != 9:
+        raise CellError(f"неверный БИК «{raw}» (9 цифр)")
+    return digits
+
+
+def a_bank_account(value: Cell) -> str:
+    """A Russian bank account number: 20 digits."""
+    raw = text(value)
+    if raw == "":
+        return ""
+    digits = digits_of(raw)
+    if len(digits) != 20 or len(raw.replace(" ", "")) != 20:
+        raise CellError(f"неверный номер счёта «{raw}» (20 цифр)")
+    return digits
+
+
 _DEBTOR_KINDS = {
     "": DebtorKind.INDIVIDUAL,
     "individual": DebtorKind.INDIVIDUAL,
