@@ -217,26 +217,21 @@ def a_passport(value: Cell) -> str:
     return f"{digits[:4]} {digits[4:]}"
 
 
-def a_bik(value: Cell) -> str:
-    """A bank's БИК: 9 digits."""
+def _digits_only(value: Cell, count: int, what: str) -> str:
+    """Exactly ``count`` digits, spaces allowed between them; "" for an empty cell."""
     raw = text(value)
-    if raw == "":
-        return ""
-    digits = digits_of(raw)
-    if len(digits) != 9 or len(raw.replace(" ", "")) != 9:
-        raise CellError(f"неверный БИК «{raw}» (9 цифр)")
-    return digits
+    compact = raw.replace(" ", "")
+    if compact and (len(compact) != count or not compact.isdigit() or not compact.isascii()):
+        raise CellError(f"неверный {what} «{raw}» ({count} цифр)")
+    return compact
+
+
+def a_bik(value: Cell) -> str:
+    return _digits_only(value, 9, "БИК")
 
 
 def a_bank_account(value: Cell) -> str:
-    """A Russian bank account number: 20 digits."""
-    raw = text(value)
-    if raw == "":
-        return ""
-    digits = digits_of(raw)
-    if len(digits) != 20 or len(raw.replace(" ", "")) != 20:
-        raise CellError(f"неверный номер счёта «{raw}» (20 цифр)")
-    return digits
+    return _digits_only(value, 20, "номер счёта")
 
 
 _DEBTOR_KINDS = {

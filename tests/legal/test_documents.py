@@ -14,6 +14,7 @@ from docxtpl import DocxTemplate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backoffice.legal.documents.fields import goes_to_district_court
 from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.pack import write_pack
 from backoffice.legal.documents.render import COURT_ORDER_PACK, CompiledTemplate, DocumentKind
@@ -253,6 +254,19 @@ async def test_a_lawsuit_after_the_order_was_cancelled_credits_its_fee(
                      "с Орлова Петра Ильича", "доплачено 2 000 руб. (две тысячи рублей)",
                      "Мировому судье судебного участка № 2"):
         assert fragment in text, fragment
+
+
+@pytest.mark.parametrize(
+    ("kind", "total", "district"),
+    [
+        (FeeKind.LAWSUIT, "50000.00", False),  # ГПК ст. 23 ч. 1 п. 5: up to 50 000 inclusive
+        (FeeKind.LAWSUIT, "50000.01", True),
+        (FeeKind.COURT_ORDER, "400000.00", False),  # court orders are always the magistrate's
+    ],
+)
+def test_magistrate_or_district_court_by_the_claim(kind: FeeKind, total: str,
+                                                   district: bool) -> None:
+    assert goes_to_district_court(kind, Decimal(total)) is district
 
 
 async def test_a_lawsuit_over_50000_goes_to_the_district_court(
