@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backoffice.legal.account_claim import load_account_claim
+from backoffice.legal.court_orders import BadCourtOrder, CourtOrderRecord, record_court_order
 from backoffice.legal.courts import load_bailiffs, load_courts
 from backoffice.legal.documents.enforcement import Enforcement, enforcement_fields
 from backoffice.legal.documents.objection import (
@@ -325,3 +326,63 @@ async def test_the_compiled_renderer_writes_what_docxtpl_writes(
         compiled = CompiledTemplate(data).render(values)
         assert _text(compiled) == _text(out.getvalue())
         assert "{{" not in "".join(_text(compiled)) and "{%" not in "".join(_text(compiled))
+
+
+@pytest.mark.skipif(not _SCRIPT.exists(), reason="the vozvrat console script is not installed")
+async def test_an_order_recorded_from_the_command_line_is_enforced(
+    sessionmaker: async_sessionmaker[AsyncSession], database_url: str, tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        order = await ordered_account(session)
+        await session.delete(order)
+        await session.commit()
+
+    def vozvrat(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(_SCRIPT), "docs", *args, "--url", database_url],
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    record = ["order", "--account", "300100", "--case-number", "2-901/2026", "--issued",
+              "2026-05-12", "--filed", "2026-05-04", "--periods", "2026-03:2026-03",
+              "--amount", "5 270,38", "--fee", "2000", "--copy-received", "2026-06-01"]
+    bad = vozvrat(*record, "--court-code", "62MS9999")
+    assert bad.returncode == 2 and "62MS9999 нет в таблице судебных участков" in bad.stderr
+    first = vozvrat(*record, "--court-code", "62MS0001")
+    assert first.returncode == 0 and "записан" in first.stdout, first.stderr
+    again = vozvrat(*record, "--court-code", "62MS0002")
+    assert again.returncode == 0 and "обновлён" in again.stdout
+    async with sessionmaker() as session:
+        [filing] = (await session.scalars(select(CourtFiling))).all()
+    assert (filing.court_code, filing.amount, filing.first_period) == (
+        "62MS0002", Decimal("5270.38"), date(2026, 3, 1))
+    fssp = subprocess.run(
+        [str(_SCRIPT), "docs", "enforcement", "--account", "300100", "--kind", "fssp",
+         "--url", database_url, "--date", "2026-08-31", "--out", str(tmp_path), "--no-pdf"],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert fssp.returncode == 0, fssp.stderr
+    text = docx_text(tmp_path / "300100-1-fssp.docx")
+    assert "по делу № 2-901/2026" in text and "вступил в законную силу 17.06.2026" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"case_number": " "}, "номер дела пуст"),
+        ({"amount": Decimal("0")}, "сумма должна быть больше нуля"),
+        ({"fee_paid": Decimal("2000.50")}, "в целых рублях"),
+        ({"first_period": date(2026, 4, 1)}, "первый месяц не позже последнего"),
+        ({"filed_on": date(2026, 5, 20)}, "раньше подачи заявления"),
+        ({"copy_received_on": date(2026, 5, 1)}, "«копия получена» раньше вынесения"),
+    ],
+)
+async def test_an_inconsistent_court_order_is_not_recorded(
+    sessionmaker: async_sessionmaker[AsyncSession], change: dict[str, object], reason: str,
+) -> None:
+    good = {"case_number": "2-1/2026", "court_code": "62MS0002", "filed_on": date(2026, 5, 4),
+            "issued_on": date(2026, 5, 12), "first_period": date(2026, 3, 1),
+            "last_period": date(2026, 3, 1), "amount": Decimal("100.00")}
+    async with sessionmaker() as session:
+        with pytest.raises(BadCourtOrder, match=reason):
+            await record_court_order(session, "300100", CourtOrderRecord(**{**good, **change}),
+                                     load_courts())
+        with pytest.raises(LookupError, match="нет лицевого счёта 300100"):
+            await record_court_order(session, "300100", CourtOrderRecord(**good), load_courts())
