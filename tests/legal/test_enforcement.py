@@ -386,3 +386,43 @@ async def test_an_inconsistent_court_order_is_not_recorded(
                                      load_courts())
         with pytest.raises(LookupError, match="нет лицевого счёта 300100"):
             await record_court_order(session, "300100", CourtOrderRecord(**good), load_courts())
+
+
+async def test_several_debtors_each_have_their_own_order(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    async with sessionmaker() as session:
+        house = await world.building(session, bank=True)
+        acc = await world.account(session, house, "300300", "2", {"2026-03": "5000.00"})
+        owners = [await world.person(session, code, last, first, middle)
+                  for code, last, first, middle in (("A", "Зайцева", "Нина", "Петровна"),
+                                                    ("B", "Зайцев", "Олег", "Ильич"))]
+        for owner in owners:
+            await world.owns(session, acc, owner, (1, 2))
+        # One order per debtor, plus one naming nobody: ambiguous on a shared account.
+        for person_id, number in ((owners[0].id, "2-1/2026"), (owners[1].id, "2-2/2026"),
+                                  (None, "2-3/2026")):
+            session.add(CourtFiling(
+                account_id=acc.id, kind="court_order", filed_on=date(2026, 5, 4),
+                first_period=date(2026, 3, 1), last_period=date(2026, 3, 1),
+                amount=Decimal("2635.19"), court_code="62MS0002", case_number=number,
+                issued_on=date(2026, 5, 10), copy_received_on=date(2026, 6, 1),
+                person_id=person_id))
+        await session.commit()
+    async with sessionmaker() as session:
+        with pytest.raises(BadObjection, match="укажите, кто возражает"):
+            await record_objection(session, "300300",
+                                   Objection(date(2026, 6, 1), date(2026, 6, 5)))
+        order = await record_objection(session, "300300", Objection(
+            date(2026, 6, 1), date(2026, 6, 5), person_code="B"))
+    assert order.case_number == "2-2/2026"
+    response = await produce(sessionmaker, "300300", OnDemand.OBJECTION_RESPONSE, tmp_path)
+    assert [p.name for p in response.docx] == ["300300-2-otzyv.docx"]
+    assert "с Зайцева Олега Ильича" in docx_text(response.docx[0])
+    # Enforcement: the debtor who objected in time is refused, the other one's order is used.
+    fssp = await produce(sessionmaker, "300300", OnDemand.FSSP, tmp_path)
+    assert [p.name for p in fssp.docx] == ["300300-1-fssp.docx"]
+    assert "по делу № 2-1/2026" in docx_text(fssp.docx[0])
+    [refused] = fssp.refused
+    assert refused.debtor == "Зайцев Олег Ильич"
+    assert any("возражения в срок" in f for f in refused.fields)

@@ -71,7 +71,11 @@ async def record_objection(session: AsyncSession, account: str, objection: Objec
     if objection.person_code is not None:
         query = query.join(Person, Person.id == CourtFiling.person_id).where(
             Person.code == objection.person_code)
-    order = await session.scalar(query.limit(1))
+    orders = list(await session.scalars(query))
+    if len({o.person_id for o in orders}) > 1:
+        raise BadObjection(f"у лицевого счёта {account} приказы против нескольких должников: "
+                           "укажите, кто возражает")
+    order = orders[0] if orders else None
     if order is None:
         raise LookupError(f"у лицевого счёта {account} нет неотменённого судебного приказа"
                           + (f" против {objection.person_code}" if objection.person_code else ""))
