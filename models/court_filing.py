@@ -39,3 +39,13 @@ class CourtFiling(Base):
     order_number: Mapped[str] = mapped_column(String(64), default="")
     issued_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+    # The debtor the order is against; None: the account's only debtor (an account with several
+    # debtors has one order per debtor).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The debtor received the order's copy: the 10 working days to object start (ГПК ст. 128).
+    copy_received_on: Mapped[date | None] = mapped_column(Date)
+    # The debtor's objection as the court forwarded it: the day it was filed and what it says.
+    objection_on: Mapped[date | None] = mapped_column(Date)
+    objection_text: Mapped[str] = mapped_column(String(2000), default="")
+    # The order's entry into force as the court stamped it; it can then be enforced.
+    in_force_on: Mapped[date | None] = mapped_column(Date)

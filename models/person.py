@@ -26,6 +26,11 @@ class Person(Base):
     passport: Mapped[str] = mapped_column(String(32), default="")
     # Place of residence decides the court (ГПК ст. 28); empty means the account's building.
     address: Mapped[str] = mapped_column(String(500), default="")
+    # The debtor's bank, for presenting a court order to it directly (229-ФЗ ст. 8); the account
+    # number is optional there, the bank's name and БИК are not.
+    bank_name: Mapped[str] = mapped_column(String(300), default="")
+    bik: Mapped[str] = mapped_column(String(9), default="")
+    bank_account: Mapped[str] = mapped_column(String(20), default="")
 
     phones: Mapped[list[PersonPhone]] = relationship(
         back_populates="person", order_by="PersonPhone.position", cascade="all, delete-orphan"

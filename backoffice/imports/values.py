@@ -217,6 +217,23 @@ def a_passport(value: Cell) -> str:
     return f"{digits[:4]} {digits[4:]}"
 
 
+def _digits_only(value: Cell, count: int, what: str) -> str:
+    """Exactly ``count`` digits, spaces allowed between them; "" for an empty cell."""
+    raw = text(value)
+    compact = raw.replace(" ", "")
+    if compact and (len(compact) != count or not compact.isdigit() or not compact.isascii()):
+        raise CellError(f"неверный {what} «{raw}» ({count} цифр)")
+    return compact
+
+
+def a_bik(value: Cell) -> str:
+    return _digits_only(value, 9, "БИК")
+
+
+def a_bank_account(value: Cell) -> str:
+    return _digits_only(value, 20, "номер счёта")
+
+
 _DEBTOR_KINDS = {
     "": DebtorKind.INDIVIDUAL,
     "individual": DebtorKind.INDIVIDUAL,

@@ -23,6 +23,10 @@ class LegalSettings(BaseModel):
     reference_dir: str = ""
     # A folder with per-region magistrate district CSV files; empty: the shipped ones.
     courts_dir: str = ""
+    # A folder with per-region district court CSV files (lawsuits over 50 000 ₽); empty: shipped.
+    district_courts_dir: str = ""
+    # A folder with per-region bailiff department CSV files (229-ФЗ ст. 33); empty: shipped.
+    bailiffs_dir: str = ""
     # A folder with the DOCX templates of the pack; empty: the shipped ones.
     templates_dir: str = ""
 

@@ -55,6 +55,8 @@ ROUTES = (
     Route("GET", "/accounts/{number}", accounts.show_account, "account", STAFF),
     Route("GET", "/accounts/{number}/legal", legal.show_claim, "legal", STAFF),
     Route("GET", "/accounts/{number}/pack.zip", legal.download_pack, "legal_pack", STAFF),
+    Route("GET", "/accounts/{number}/documents/{document}.zip", legal.download_document,
+          "legal_document", STAFF),
     Route("GET", "/lawyer", lawyer.show, "lawyer", LAWYERS),
     Route("GET", "/cases", case_pages.list_cases, "cases", STAFF),
     Route("GET", "/cases.xlsx", case_export.export_cases, "cases_xlsx", STAFF),

@@ -1,11 +1,13 @@
 """The lawyer's view of one account: what can be claimed, the penalty table, each debtor's part,
-court and fee — or what is missing — and the court-order pack in one click (a ZIP of DOCX)."""
+court and fee — or what is missing — and the court-order pack in one click (a ZIP of DOCX); after
+the order, заявление в ФССП / в банк and отзыв на возражения the same way."""
 from __future__ import annotations
 
 import asyncio
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ from backoffice.legal.documents.fields import (
     debtor_court,
     pack_fields,
 )
-from backoffice.legal.documents.pack import write_docx
+from backoffice.legal.documents.on_demand import OnDemand, write_on_demand_docx
+from backoffice.legal.documents.pack import PackResult, write_docx
 from backoffice.legal.settings import legal_settings, penalty_policy
 from backoffice.web.auth.audit import audit
 from backoffice.web.keys import SESSIONMAKER, TODAY
@@ -60,23 +63,40 @@ async def download_pack(request: web.Request) -> web.Response:
     claim = await _claim(request)
     settings = legal_settings()
     courts = load_courts(settings.courts_dir or None)
+    return await _zip_response(claim, "pack", lambda folder: write_docx(
+        claim, folder, courts, settings=settings, filed_on=claim.filed_on))
+
+
+async def download_document(request: web.Request) -> web.Response:
+    try:
+        document = OnDemand(request.match_info["document"])
+    except ValueError:
+        raise web.HTTPNotFound(text="нет такого документа") from None
+    claim = await _claim(request)
+    settings = legal_settings()
+    return await _zip_response(claim, document.value, lambda folder: write_on_demand_docx(
+        claim, folder, document, settings=settings, filed_on=claim.filed_on))
+
+
+async def _zip_response(claim: AccountClaim, name: str,
+                        write: Callable[[Path], PackResult]) -> web.Response:
+    """The DOCX files ``write`` produces, as one ZIP; 422 naming the missing fields if none."""
 
     def render() -> tuple[bytes, list[MissingFields]]:
         # Rendering is CPU and disk work: off the event loop.
         with tempfile.TemporaryDirectory(prefix="vozvrat-pack-") as folder:
-            result = write_docx(claim, Path(folder), courts, settings=settings,
-                                filed_on=claim.filed_on)
+            result = write(Path(folder))
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
                 for path in result.docx:
                     archive.write(path, path.name)
-            return out.getvalue(), result.refused
+            return out.getvalue(), result.refused if not result.docx else []
 
     data, refused = await asyncio.to_thread(render)
-    if not refused and not claim.debtors:
-        raise web.HTTPUnprocessableEntity(text="у лицевого счёта нет должников")
-    if refused and len(refused) == len(claim.debtors):
+    if refused:
         raise web.HTTPUnprocessableEntity(text="\n".join(str(r) for r in refused))
+    if not claim.debtors:
+        raise web.HTTPUnprocessableEntity(text="у лицевого счёта нет должников")
     return web.Response(body=data, content_type="application/zip", headers={
         "Content-Disposition":
-            f'attachment; filename="pack-{claim.account.number}-{claim.filed_on}.zip"'})
+            f'attachment; filename="{name}-{claim.account.number}-{claim.filed_on}.zip"'})

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backoffice.imports.pipeline import import_files
 from models.entities import (Account, Building, Charge, Creditor, Ownership, OwnershipRepresentative,
                              Payment, Person, PersonPhone)
-from tests.imports.files import CHARGES, write_csv, write_utility
+from tests.imports.files import CHARGES, PERSONS, write_csv, write_utility
 
 
 async def _count(session: AsyncSession, entity: type) -> int:
@@ -135,3 +135,22 @@ async def test_cp1251_comma_separated_and_xlsx(
         area = (await session.execute(select(Account.area).where(Account.number == "2001"))).scalar_one()
     assert house == "10"
     assert area == Decimal("33.30")
+
+
+async def test_a_debtors_bank_is_imported_and_checked(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    header, rows = PERSONS
+    with_bank = ([*header, "Банк", "БИК", "Счёт должника"],
+                 [[*rows[0], "ПАО Сбербанк", "044525225", "4081 7810 0000 0001 2345"],
+                  *([*row, "", "", ""] for row in rows[1:])])
+    report = await import_files(engine, [write_utility(tmp_path / "a", persons=with_bank)])
+    assert report.committed, report.errors
+    async with sessionmaker() as session:
+        person = (await session.execute(select(Person).where(Person.code == "P1"))).scalar_one()
+    assert (person.bank_name, person.bik, person.bank_account) == (
+        "ПАО Сбербанк", "044525225", "40817810000000012345")
+    bad = (with_bank[0], [[*rows[0], "ПАО Сбербанк", "04452522", ""]])
+    report = await import_files(engine, [write_utility(tmp_path / "b", persons=bad)])
+    assert not report.committed
+    assert "неверный БИК «04452522» (9 цифр)" in report.errors[0].reason

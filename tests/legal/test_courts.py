@@ -5,21 +5,51 @@ from pathlib import Path
 import pytest
 
 from backoffice.demo_data.addresses import CITY, REGION, STREETS
-from backoffice.legal.courts import CourtMatch, NoCourt, load_courts
+from backoffice.legal.courts import NoOffice, OfficeMatch, load_bailiffs, load_courts, load_district_courts
 from backoffice.legal.courts.table import COLUMNS, DEFAULT_DIR
 
 COURTS = load_courts()
 
 
-def code(result: CourtMatch | NoCourt) -> str:
-    assert isinstance(result, CourtMatch), result
-    return result.district.code
+def code(result: OfficeMatch | NoOffice) -> str:
+    assert isinstance(result, OfficeMatch), result
+    return result.office.code
+
+
+BAILIFFS = load_bailiffs()
+DISTRICT_COURTS = load_district_courts()
 
 
 @pytest.mark.parametrize(("street", "_postcode"), STREETS)
-def test_every_demo_street_and_house_has_exactly_one_court(street: str, _postcode: str) -> None:
+def test_every_demo_street_and_house_has_exactly_one_court_and_bailiff(
+    street: str, _postcode: str,
+) -> None:
     for house in ("1", "2", "7А", "31/19", "5 корп. 2", "40", "41", "50", "51", "399"):
-        code(COURTS.find_parts(REGION, CITY, street, house))
+        magistrate = code(COURTS.find_parts(REGION, CITY, street, house))
+        district = code(DISTRICT_COURTS.find_parts(REGION, CITY, street, house))
+        code(BAILIFFS.find_parts(REGION, CITY, street, house))
+        # Each magistrate district lies in its district court's judicial district.
+        district_name = DISTRICT_COURTS.offices[district].name.split()[0][:-2]
+        assert district_name in COURTS.offices[magistrate].name, (street, house)
+
+
+@pytest.mark.parametrize(
+    ("address", "department"),
+    [
+        ("390000, Рязанская обл., г. Рязань, ул. Ленина, д. 12, кв. 5", "62034"),
+        ("г. Рязань, Московское шоссе, д. 41А", "62033"),
+        ("г Рязань, ул Новоселов, 4", "62032"),
+        ("390044, г. Рязань, Интернациональная ул., д. 3", "62031"),
+    ],
+)
+def test_bailiff_department_by_residence(address: str, department: str) -> None:
+    assert code(BAILIFFS.find_text(address)) == department
+
+
+def test_an_address_no_bailiff_serves_is_not_guessed() -> None:
+    result = BAILIFFS.find_text("390000, г. Рязань, ул. Неизвестная, д. 3")
+    assert isinstance(result, NoOffice)
+    assert result.reason == "адрес не найден в таблице отделов судебных приставов"
 
 
 @pytest.mark.parametrize(
@@ -68,7 +98,7 @@ def test_pr_t_and_prospekt_and_yo_are_the_same_street() -> None:
 )
 def test_no_match_is_never_guessed(address: str, reason: str) -> None:
     result = COURTS.find_text(address)
-    assert isinstance(result, NoCourt) and reason in result.reason
+    assert isinstance(result, NoOffice) and reason in result.reason
     assert result.address == address
 
 
@@ -86,7 +116,7 @@ def test_overlapping_districts_are_ambiguous_not_guessed(tmp_path: Path) -> None
     ))
     assert code(courts.find_text("г. Рязань, ул. Ленина, д. 9")) == "A1"
     result = courts.find_text("г. Рязань, ул. Ленина, д. 12")
-    assert isinstance(result, NoCourt) and "A1, A2" in result.reason
+    assert isinstance(result, NoOffice) and "A1, A2" in result.reason
 
 
 def test_malformed_tables_are_refused(tmp_path: Path) -> None:
@@ -100,4 +130,4 @@ def test_malformed_tables_are_refused(tmp_path: Path) -> None:
 
 def test_the_shipped_tables_are_the_default() -> None:
     assert sorted(p.name for p in DEFAULT_DIR.glob("*.csv")) == ["62_ryazanskaya_oblast.csv"]
-    assert len(COURTS.districts) == 10
+    assert len(COURTS.offices) == 10

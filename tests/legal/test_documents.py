@@ -14,6 +14,7 @@ from docxtpl import DocxTemplate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backoffice.legal.documents.fields import goes_to_district_court
 from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.pack import write_pack
 from backoffice.legal.documents.render import COURT_ORDER_PACK, CompiledTemplate, DocumentKind
@@ -255,7 +256,20 @@ async def test_a_lawsuit_after_the_order_was_cancelled_credits_its_fee(
         assert fragment in text, fragment
 
 
-async def test_a_lawsuit_over_50000_is_for_a_district_court_not_guessed(
+@pytest.mark.parametrize(
+    ("kind", "total", "district"),
+    [
+        (FeeKind.LAWSUIT, "50000.00", False),  # ГПК ст. 23 ч. 1 п. 5: up to 50 000 inclusive
+        (FeeKind.LAWSUIT, "50000.01", True),
+        (FeeKind.COURT_ORDER, "400000.00", False),  # court orders are always the magistrate's
+    ],
+)
+def test_magistrate_or_district_court_by_the_claim(kind: FeeKind, total: str,
+                                                   district: bool) -> None:
+    assert goes_to_district_court(kind, Decimal(total)) is district
+
+
+async def test_a_lawsuit_over_50000_goes_to_the_district_court(
     sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
 ) -> None:
     async with sessionmaker() as session:
@@ -269,5 +283,22 @@ async def test_a_lawsuit_over_50000_is_for_a_district_court_not_guessed(
     async with sessionmaker() as session:
         result = await write_pack(session, "100600", tmp_path, filed_on=FILED, pdf=False,
                                   kind=FeeKind.LAWSUIT, settings=LegalSettings())
-    [refused] = result.refused
-    assert result.docx == [] and "районный суд" in refused.fields[0]
+    assert result.refused == []
+    text = "\n".join(p.text for p in Document(str(tmp_path / "100600-1-isk.docx")).paragraphs)
+    assert "В Советский районный суд г. Рязани" in text and "Мировому судье" not in text
+
+    # A district court table without the debtor's street: a lawyer task, not the magistrate.
+    tables = tmp_path / "district"
+    tables.mkdir()
+    (tables / "62.csv").write_text(
+        "region,court_code,court_name,court_address,locality,street,from_house,to_house,side\n"
+        "Рязанская область,62RS0001,Железнодорожный районный суд г. Рязани,адрес,г. Рязань,"
+        "ул. Бирюзова,,,all\n", encoding="utf-8")
+    async with sessionmaker() as session:
+        refused = await write_pack(session, "100600", tmp_path / "out", filed_on=FILED, pdf=False,
+                                   kind=FeeKind.LAWSUIT,
+                                   settings=LegalSettings(district_courts_dir=str(tables)))
+    assert refused.docx == []
+    assert refused.refused[0].fields == [
+        "районный суд (иск больше 50 000 ₽): адрес не найден в таблице районных судов "
+        "(Рязанская область, Рязань, ул. Ленина, д. 12); адрес передан юристу"]

@@ -12,6 +12,7 @@ from backoffice.web.app import create_app
 from tests.legal import world
 from models.user import Role
 from tests.legal.test_documents import family_account
+from tests.legal.test_enforcement import ordered_account
 from tests.web.login import log_in_as
 
 
@@ -53,3 +54,23 @@ async def test_no_documents_at_all_is_an_error_naming_the_fields(
         assert "не определён:" in html and "адрес не найден" in html
         pack = await client.get("/accounts/100400/pack.zip")
         assert pack.status == 422 and "адрес не найден" in await pack.text()
+
+
+async def test_enforcement_and_response_documents_from_the_lawyers_page(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        await ordered_account(session, debtor_bank=False)
+    async with TestClient(TestServer(create_app(engine, today=date(2026, 8, 31)))) as client:
+        await log_in_as(client, engine, Role.LAWYER)
+        html = await (await client.get("/accounts/300100/legal")).text()
+        assert "/accounts/300100/documents/fssp.zip" in html
+        fssp = await client.get("/accounts/300100/documents/fssp.zip")
+        assert fssp.status == 200 and fssp.content_type == "application/zip"
+        with zipfile.ZipFile(BytesIO(await fssp.read())) as archive:
+            assert archive.namelist() == ["300100-1-fssp.docx"]
+        bank = await client.get("/accounts/300100/documents/bank.zip")
+        assert bank.status == 422 and "БИК банка должника Орлов Пётр Ильич" in await bank.text()
+        response = await client.get("/accounts/300100/documents/objection-response.zip")
+        assert response.status == 422 and "не записаны" in await response.text()
+        assert (await client.get("/accounts/300100/documents/other.zip")).status == 404

@@ -19,10 +19,14 @@ from models.entities import (
 
 
 async def building(session: AsyncSession, *, street: str = "ул. Ленина", house: str = "12",
-                   due_day: int | None = None) -> Building:
+                   due_day: int | None = None, bank: bool = False) -> Building:
     creditor = Creditor(inn="6234000014", name="Общество с ограниченной ответственностью «УК Тест»",
                         short_name="ООО «УК Тест»", ogrn="1026200000016",
                         address="390000, г. Рязань, ул. Есенина, д. 1")
+    if bank:
+        creditor.bank_name, creditor.bik = "Рязанское отделение № 8606 ПАО Сбербанк", "046126614"
+        creditor.bank_account, creditor.corr_account = ("40702810753000001234",
+                                                        "30101810500000000614")
     session.add(creditor)
     await session.flush()
     found = Building(code=f"B-{street}-{house}", creditor_id=creditor.id,

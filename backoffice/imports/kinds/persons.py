@@ -10,7 +10,7 @@ from backoffice.imports.spec import Column, RecordKind, StagedRows, StagingTable
 from backoffice.imports.upsert_sql import differs, sync_children, upsert
 
 _FIELDS = ("last_name", "first_name", "middle_name", "birth_date", "birth_place", "snils", "inn",
-           "passport", "address")
+           "passport", "address", "bank_name", "bik", "bank_account")
 
 STAGING = StagingTable(
     "stg_person",
@@ -38,6 +38,10 @@ COLUMNS = (
     Column("inn", v.an_inn, ("ИНН",)),
     Column("passport", v.a_passport, ("паспорт", "паспорт серия номер")),
     Column("address", v.text, ("адрес регистрации", "адрес")),
+    # The debtor's bank, for presenting a court order to it directly (229-ФЗ ст. 8).
+    Column("bank_name", v.text, ("банк", "банк должника")),
+    Column("bik", v.a_bik, ("БИК", "БИК банка")),
+    Column("bank_account", v.a_bank_account, ("счёт должника", "расчётный счёт")),
     Column("phones", v.phones, ("телефоны", "телефон")),
     Column("emails", v.emails, ("email", "emails", "электронная почта", "e-mail")),
 )

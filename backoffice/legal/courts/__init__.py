@@ -1,12 +1,16 @@
-"""Which magistrate hears a debtor: address normalisation and per-region district tables."""
+"""Who serves a debtor's address — magistrate, district court, bailiff department: address
+normalisation and per-region tables."""
 from __future__ import annotations
 
 from backoffice.legal.courts.table import (
-    CourtMatch,
-    CourtTable,
-    MagistrateDistrict,
-    NoCourt,
+    AreaTable,
+    NoOffice,
+    Office,
+    OfficeMatch,
+    load_bailiffs,
     load_courts,
+    load_district_courts,
 )
 
-__all__ = ["CourtMatch", "CourtTable", "MagistrateDistrict", "NoCourt", "load_courts"]
+__all__ = ["AreaTable", "NoOffice", "Office", "OfficeMatch", "load_bailiffs", "load_courts",
+           "load_district_courts"]

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from backoffice.legal.account_claim import AccountClaim, DebtorClaim
-from backoffice.legal.courts import CourtMatch, CourtTable, NoCourt
+from backoffice.legal.courts import AreaTable, NoOffice, OfficeMatch
 from backoffice.legal.documents.names import GrammaticalCase, full_name_in
 from backoffice.legal.documents.words import amount_text, whole_roubles, whole_roubles_text
 from backoffice.legal.state_fee import FeeKind, state_fee
@@ -83,6 +83,11 @@ def court_dative(name: str) -> str:
     return f"Мировому судье: {name}"
 
 
+def goes_to_district_court(kind: FeeKind, total: Decimal) -> bool:
+    """A lawsuit over 50 000 ₽ is heard by the district court (ГПК ст. 23 ч. 1 п. 5, ст. 24)."""
+    return kind is FeeKind.LAWSUIT and total > MAGISTRATE_LAWSUIT_LIMIT
+
+
 def residence(person: Person, claim: AccountClaim) -> str:
     """The debtor's place of residence: their own address, else the flat's (ГПК ст. 28)."""
     return person.address or premises_address(claim)
@@ -95,7 +100,7 @@ def premises_address(claim: AccountClaim) -> str:
     return f"{postal}{b.region}, г. {b.city}, {b.street}, д. {b.house}{flat}"
 
 
-def _person_fields(person: Person, claim: AccountClaim) -> dict[str, Any]:
+def person_fields(person: Person, claim: AccountClaim) -> dict[str, Any]:
     names = (person.last_name, person.first_name, person.middle_name)
     return {
         "full_name": full_name_in(GrammaticalCase.NOMINATIVE, *names),
@@ -108,48 +113,80 @@ def _person_fields(person: Person, claim: AccountClaim) -> dict[str, Any]:
     }
 
 
-def debtor_court(debtor: DebtorClaim, claim: AccountClaim, courts: CourtTable
-                 ) -> CourtMatch | NoCourt:
-    """The court of the first named debtor's residence (ГПК ст. 28, 31)."""
-    person = debtor.persons[0]
+def residence_office(person: Person, claim: AccountClaim, table: AreaTable
+                     ) -> OfficeMatch | NoOffice:
+    """The office of ``table`` serving the person's residence: their own address, else the
+    flat's (ГПК ст. 28; 229-ФЗ ст. 33)."""
     if person.address:
-        return courts.find_text(person.address)
+        return table.find_text(person.address)
     b = claim.building
-    return courts.find_parts(b.region, b.city, b.street, b.house)
+    return table.find_parts(b.region, b.city, b.street, b.house)
 
 
-def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | NoCourt,
-                settings: PackSettings) -> dict[str, Any]:
-    """Every template field of one debtor's documents; MissingFields if any required is absent."""
-    label = ", ".join(p.full_name for p in debtor.persons)
-    missing: list[str] = []
-    if isinstance(court, NoCourt):
-        missing.append(f"суд: {court.reason} ({court.address}); адрес передан юристу")
-    creditor = claim.creditor
+def debtor_court(debtor: DebtorClaim, claim: AccountClaim, courts: AreaTable
+                 ) -> OfficeMatch | NoOffice:
+    """The court of the first named debtor's residence (ГПК ст. 28, 31)."""
+    return residence_office(debtor.persons[0], claim, courts)
+
+
+def office_missing(found: OfficeMatch | NoOffice, what: str) -> list[str]:
+    """The refusal for an address no table row serves: the lawyer resolves it, nothing guessed."""
+    if isinstance(found, NoOffice):
+        return [f"{what}: {found.reason} ({found.address}); адрес передан юристу"]
+    return []
+
+
+def creditor_missing(creditor: Creditor | None, *, bank: bool = False) -> list[str]:
+    """What the creditor lacks for a court paper; with ``bank``, also the account the money is
+    paid to (229-ФЗ ст. 8 ч. 2, ст. 30)."""
     if creditor is None:
-        missing.append("взыскатель (управляющая организация здания)")
-    else:
-        for value, name in ((creditor.name, "наименование взыскателя"),
-                            (creditor.inn, "ИНН взыскателя"), (creditor.ogrn, "ОГРН взыскателя"),
-                            (creditor.address, "адрес взыскателя")):
-            if not value:
-                missing.append(name)
-    debtors = [_person_fields(p, claim) for p in debtor.persons]
-    for person, fields in zip(debtor.persons, debtors, strict=True):
-        if not fields["identifier"]:
+        return ["взыскатель (управляющая организация здания)"]
+    required = [(creditor.name, "наименование взыскателя"), (creditor.inn, "ИНН взыскателя"),
+                (creditor.ogrn, "ОГРН взыскателя"), (creditor.address, "адрес взыскателя")]
+    if bank:
+        required += [(creditor.bank_account, "расчётный счёт взыскателя"),
+                     (creditor.bank_name, "банк взыскателя"), (creditor.bik, "БИК банка взыскателя"),
+                     (creditor.corr_account, "корр. счёт банка взыскателя")]
+    return [name for value, name in required if not value]
+
+
+def debtor_missing(persons: tuple[Person, ...], fields: list[dict[str, Any]]) -> list[str]:
+    """ГПК ст. 124, 229-ФЗ ст. 13: the debtor's name and one identifier."""
+    missing = []
+    for person, known in zip(persons, fields, strict=True):
+        if not known["identifier"]:
             missing.append(f"идентификатор должника {person.full_name} (СНИЛС, ИНН или паспорт)")
         if not person.last_name or not person.first_name:
             missing.append(f"фамилия и имя должника (лицо {person.code})")
+    return missing
+
+
+def creditor_fields(creditor: Creditor) -> dict[str, Any]:
+    return {"name": creditor.name, "short_name": creditor.short_name or creditor.name,
+            "inn": creditor.inn, "ogrn": creditor.ogrn, "kpp": creditor.kpp,
+            "address": creditor.address, "phone": creditor.phone, "email": creditor.email,
+            "bank": _bank(creditor), "bank_account": creditor.bank_account,
+            "bank_name": creditor.bank_name, "bik": creditor.bik,
+            "corr_account": creditor.corr_account}
+
+
+def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: OfficeMatch | NoOffice,
+                settings: PackSettings) -> dict[str, Any]:
+    """Every template field of one debtor's documents; MissingFields if any required is absent."""
+    label = ", ".join(p.full_name for p in debtor.persons)
+    total = debtor.principal + debtor.penalty
+    district = goes_to_district_court(settings.kind, total)
+    missing = office_missing(court, "районный суд (иск больше 50 000 ₽)" if district else "суд")
+    creditor = claim.creditor
+    missing += creditor_missing(creditor)
+    debtors = [person_fields(p, claim) for p in debtor.persons]
+    missing += debtor_missing(debtor.persons, debtors)
     if debtor.principal <= 0:
         missing.append("сумма долга за периоды в пределах срока исковой давности")
-    total = debtor.principal + debtor.penalty
     order = claim.cancelled_order
     lawsuit = settings.kind is FeeKind.LAWSUIT
     if lawsuit and order is None:
         missing.append("отменённый судебный приказ (иск подаётся после отмены приказа)")
-    if lawsuit and total > MAGISTRATE_LAWSUIT_LIMIT:
-        missing.append("районный суд: иск больше 50 000 ₽ подсуден районному суду, "
-                       "а таблицы районных судов нет")
     fee = None
     if not missing:
         credited = order_fee(order, settings.halve_rounded_fee) if lawsuit and order else ZERO
@@ -160,7 +197,7 @@ def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | No
             missing.append(str(exc))
     if missing:
         raise MissingFields(TITLES[settings.kind], label, missing)
-    assert creditor is not None and isinstance(court, CourtMatch) and fee is not None
+    assert creditor is not None and isinstance(court, OfficeMatch) and fee is not None
 
     periods = [p for p, _ in debtor.periods]
     share = debtor.debtor.share
@@ -172,17 +209,13 @@ def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | No
             "issued_on": day(order.issued_on) if order.issued_on else "",
             "cancelled_on": day(order.cancelled_on),
         },
-        "court": {"name": court.district.court_name, "to": court_dative(court.district.court_name),
-                  "address": court.district.court_address, "code": court.district.code},
-        "creditor": {"name": creditor.name, "short_name": creditor.short_name or creditor.name,
-                     "inn": creditor.inn, "ogrn": creditor.ogrn, "kpp": creditor.kpp,
-                     "address": creditor.address, "phone": creditor.phone,
-                     "email": creditor.email, "bank": _bank(creditor)},
+        "court": court_fields(court, district=district),
+        "creditor": creditor_fields(creditor),
         "debtors": debtors,
         "debtor": debtors[0],
         "jointly": debtor.debtor.jointly,
         "minors": [
-            {**_person_fields(m, claim),
+            {**person_fields(m, claim),
              "share": share_text(next(part.share for part in debtor.debtor.parts
                                       if part.minor_id == m.id))}
             for m in debtor.minors
@@ -223,6 +256,13 @@ def pack_fields(claim: AccountClaim, debtor: DebtorClaim, court: CourtMatch | No
         ],
         "penalty_total": money(claim.penalty.penalty, currency=False),
     }
+
+
+def court_fields(court: OfficeMatch, *, district: bool = False) -> dict[str, Any]:
+    office = court.office
+    return {"name": office.name, "address": office.address, "code": office.code,
+            "to": f"В {office.name}" if district else court_dative(office.name),
+            "district": district}
 
 
 def _bank(creditor: Creditor) -> str:

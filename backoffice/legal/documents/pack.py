@@ -13,11 +13,12 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backoffice.legal.account_claim import AccountClaim, load_account_claim
-from backoffice.legal.courts import CourtTable, load_courts
+from backoffice.legal.courts import AreaTable, load_courts, load_district_courts
 from backoffice.legal.documents.fields import (
     MissingFields,
     PackSettings,
     debtor_court,
+    goes_to_district_court,
     pack_fields,
 )
 from backoffice.legal.documents.pdf import docx_to_pdf
@@ -45,11 +46,14 @@ class PackResult:
     warnings: tuple[str, ...] = ()
 
 
-def write_docx(claim: AccountClaim, out_dir: Path, courts: CourtTable, *,
+def write_docx(claim: AccountClaim, out_dir: Path, courts: AreaTable, *,
                settings: LegalSettings, filed_on: date,
-               kind: FeeKind = FeeKind.COURT_ORDER) -> PackResult:
+               kind: FeeKind = FeeKind.COURT_ORDER,
+               district_courts: AreaTable | None = None) -> PackResult:
     """Render the DOCX files of every debtor of ``claim`` into ``out_dir``: the court-order
-    pack, or with ``kind`` lawsuit the one filed after the order's cancellation."""
+    pack, or with ``kind`` lawsuit the one filed after the order's cancellation — at the
+    magistrate's up to 50 000 ₽, else at the district court of ``district_courts`` (default:
+    the settings' table)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = PackResult(claim.account.number, problems=claim.problems,
                         warnings=claim.penalty.warnings)
@@ -57,8 +61,11 @@ def write_docx(claim: AccountClaim, out_dir: Path, courts: CourtTable, *,
     documents = LAWSUIT_PACK if kind is FeeKind.LAWSUIT else COURT_ORDER_PACK
     templates = Path(settings.templates_dir) if settings.templates_dir else None
     for number, debtor in enumerate(claim.debtors, 1):
+        table = courts
+        if goes_to_district_court(kind, debtor.total):
+            table = district_courts or load_district_courts(settings.district_courts_dir or None)
         try:
-            fields = pack_fields(claim, debtor, debtor_court(debtor, claim, courts),
+            fields = pack_fields(claim, debtor, debtor_court(debtor, claim, table),
                                  pack_settings)
         except MissingFields as exc:
             result.refused.append(exc)

@@ -48,6 +48,12 @@ COURT_ORDER_APPLICATION = DocumentKind(
 DEBT_CALCULATION = DocumentKind("debt_calculation.docx", "расчёт задолженности", "raschet-dolga")
 PENALTY_CALCULATION = DocumentKind("penalty_calculation.docx", "расчёт пени", "raschet-peni")
 LAWSUIT = DocumentKind("lawsuit.docx", "исковое заявление", "isk")
+FSSP_APPLICATION = DocumentKind(
+    "fssp_application.docx", "заявление в ФССП о возбуждении исполнительного производства", "fssp")
+BANK_APPLICATION = DocumentKind(
+    "bank_application.docx", "заявление в банк о принятии судебного приказа к исполнению", "bank")
+OBJECTION_RESPONSE = DocumentKind(
+    "objection_response.docx", "отзыв на возражения должника", "otzyv")
 COURT_ORDER_PACK = (COURT_ORDER_APPLICATION, DEBT_CALCULATION, PENALTY_CALCULATION)
 LAWSUIT_PACK = (LAWSUIT, DEBT_CALCULATION, PENALTY_CALCULATION)
 
