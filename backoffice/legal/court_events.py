@@ -188,6 +188,8 @@ async def _objection(_session: AsyncSession, _case: Case, filing: CourtFiling | 
         raise CourtEventError(f"В производственном календаре нет {served.year} года: срок "
                               "возражений не посчитать. Добавьте год в календарь.") from None
     timely = event.on <= deadline
+    # Kept on the filing too: the enforcement documents read them to tell an order in force.
+    filing.copy_received_on, filing.objection_on = served, event.on
     verdict = ("в срок: суд отменит приказ" if timely else
                "с пропуском срока: приказ отменят, только если суд восстановит срок")
     return (f"{day(event.on)}, срок — до {day(deadline)} (10 рабочих дней с {day(served)}), "

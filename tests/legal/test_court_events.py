@@ -96,7 +96,11 @@ async def test_the_objection_term_needs_the_year_in_the_calendar(
                          calendar=load_calendar(only_2025))
         objection = await _event(session, case, kind="objection", on="2026-05-10",
                                  served_on="2026-05-06")
+        filing = await session.get_one(CourtFiling, objection.data["filing_id"])
     assert objection.data["deadline"] == "2026-05-21" and objection.data["timely"] is True
+    # The enforcement documents read the objection from the filing: an order objected to in time
+    # is not enforced.
+    assert (filing.copy_received_on, filing.objection_on) == (date(2026, 5, 6), date(2026, 5, 10))
 
 
 async def test_the_plans_clock_does_not_move_a_case_whose_account_is_in_court(

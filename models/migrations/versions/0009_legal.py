@@ -1,7 +1,7 @@
 """legal: the debtor's bank, and a court order's debtor, delivery, objection and entry into force
 
-Revision ID: 0008_legal
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-29 17:45:00.000000
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_legal'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
