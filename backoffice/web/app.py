@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backoffice.web import accounts, courier, dashboard, imports, lawyer, legal, plans, waves
+from backoffice.web import import_jobs, list_exports, playground, recordings
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
@@ -69,6 +70,15 @@ ROUTES = (
     Route("POST", "/waves", waves.schedule, "wave_schedule", MANAGERS),
     Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",
           MANAGERS),
+    Route("GET", "/waves.xlsx", list_exports.export_waves, "waves_xlsx", MANAGERS),
+    Route("GET", "/lawyer.xlsx", list_exports.export_lawyer_queue, "lawyer_xlsx", LAWYERS),
+    Route("GET", r"/cases/{case_id:\d+}/contacts.xlsx", list_exports.export_case_contacts,
+          "case_contacts_xlsx", STAFF),
+    Route("GET", r"/attempts/{attempt_id:\d+}/recording.wav", recordings.play, "recording", STAFF),
+    Route("GET", "/imports/progress/{job}", import_jobs.progress, "import_progress", MANAGERS),
+    Route("GET", "/playground", playground.show, "playground", MANAGERS),
+    Route("POST", "/playground", playground.start, "playground_start", MANAGERS),
+    Route("POST", "/playground/say", playground.say, "playground_say", MANAGERS),
 )
 
 
@@ -95,6 +105,8 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     )
     env.filters.update(money=ru_format.money, day=ru_format.day, period=ru_format.period)
     add_routes(app, ROUTES)
+    for part in (recordings, playground, import_jobs):
+        part.install(app)
     add_routes(app, api_routes.ROUTES)
     app.router.add_static("/static", HERE / "static", name="static")
     return app

@@ -46,7 +46,10 @@ async def test_schedule_pause_resume_cancel(
         assert "Состояние волны №1 изменено" in html
         assert f'<td class="state">{state}</td>' in html, action
     refused = await client.post("/waves/1/resume", data={"_csrf": token})
-    assert refused.status == 409 and "невозможен" in await refused.text()
+    explained = await refused.text()
+    assert refused.status == 409
+    assert "Волну №1 «Июнь: звонки» нельзя продолжить: она отменена" in explained
+    assert "обновите её" in explained
 
 
 async def test_a_bad_wave_is_explained(client: TestClient) -> None:

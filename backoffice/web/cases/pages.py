@@ -18,9 +18,11 @@ from backoffice.web.cases.registry import (
     stage_names,
 )
 from backoffice.web.keys import SESSIONMAKER, TODAY
+from backoffice.web.recordings import RECORDINGS
 from campaigns.outcomes.record import CHANNEL_TITLES
 from campaigns.outcomes.report import KIND_TITLES
 from models.entities import Case
+from models.enums import Channel
 
 
 def case_id_of(request: web.Request) -> int:
@@ -51,7 +53,9 @@ async def show_case(request: web.Request) -> dict[str, Any]:
     if card is None:
         raise web.HTTPNotFound(text=f"дела №{case_id} нет")
     stages = stage_names(card.plan)
-    return {"card": card, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
+    recorded = await request.app[RECORDINGS].recorded(
+        [attempt.id for attempt in card.attempts if attempt.channel == Channel.CALL.value])
+    return {"card": card, "recorded": recorded, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
             "stage_name": stages.get(card.case.stage, card.case.stage), "statuses": STATUS_TITLES,
             "channels": {c.value: t for c, t in CHANNEL_TITLES.items()},
             "outcomes": {k.value: t for k, t in KIND_TITLES.items()}}
