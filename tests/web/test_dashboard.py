@@ -42,7 +42,7 @@ CONTACTS = (
 )
 
 
-async def _seed(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, Decimal]:
+async def seed_dashboard_world(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, Decimal]:
     """Stages, contacts, promises, a wave and payments; returns each case's current debt."""
     async with sessionmaker.begin() as session:
         cases = {case.id: case for case in await session.scalars(select(Case))}
@@ -73,7 +73,7 @@ async def _seed(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, Dec
                 (1, date(2026, 6, 5), "1000.00", True), (2, date(2026, 6, 1), "234.56", True),
                 (3, date(2026, 6, 10), "300.00", True),
                 # Before the wave opened, and unconfirmed: not recovered by it.
-                (1, date(2026, 5, 31), "5000.00", True), (2, date(2026, 6, 7), "800.00", False))):
+                (1, date(2026, 5, 31), "50.00", True), (2, date(2026, 6, 7), "800.00", False))):
             session.add(Payment(external_id=f"dash-{key}", account_id=accounts[case_id],
                                 paid_on=paid_on, amount=Decimal(amount), confirmed=confirmed))
         debts = {case_id: case.current_debt or Decimal(0) for case_id, case in cases.items()}
@@ -84,7 +84,7 @@ async def _seed(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, Dec
 async def seeded(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
                  tmp_path: Path) -> dict[int, Decimal]:
     assert await utility_with_cases(engine, tmp_path / "export") == 3
-    return await _seed(sessionmaker)
+    return await seed_dashboard_world(sessionmaker)
 
 
 async def test_debt_by_stage_counts_open_cases_only(
