@@ -15,7 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backoffice.web import accounts, courier, dashboard, imports, lawyer, legal, plans, waves
-from backoffice.web import import_jobs, list_exports, playground, recordings
+from backoffice.web import errors, import_jobs, list_exports, playground, recordings
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
@@ -98,6 +98,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     aiohttp_session.setup(app, EncryptedCookieStorage(
         _session_key(settings), cookie_name="vozvrat_session", httponly=True, samesite="Lax",
         secure=settings.secure_cookies, max_age=settings.session_hours * 3600))
+    app.middlewares.append(errors.unexpected_errors)
     app.middlewares.append(access_middleware)
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,

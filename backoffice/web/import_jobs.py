@@ -52,6 +52,11 @@ class JobProgress:
         self.errors = len(report.errors)
         self.description = "записано" if report.committed else "ничего не записано: есть ошибки"
 
+    def fail(self) -> None:
+        # The import is one transaction, so a failure part-way has written nothing.
+        self.finished = time.monotonic()
+        self.description = "сбой на сервере: ничего не записано, загрузите файлы ещё раз"
+
     def as_json(self) -> dict[str, Any]:
         percent = (min(100, round(100 * self.rows / self.rows_total))
                    if self.rows_total else None)

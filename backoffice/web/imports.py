@@ -17,8 +17,13 @@ async def show(request: web.Request) -> web.Response:
 async def upload(request: web.Request) -> web.Response:
     form = await request.post()
     progress = request.app[IMPORT_JOBS].start(str(form.get("job", "")), current_user(request).login)
-    report = await import_upload(request, skip_bad_rows=form.get("skip_bad_rows") == "on",
-                                 progress=progress)
+    try:
+        report = await import_upload(request, skip_bad_rows=form.get("skip_bad_rows") == "on",
+                                     progress=progress)
+    except Exception:
+        if progress is not None:
+            progress.fail()
+        raise
     if progress is not None:
         progress.finish(report)
     return aiohttp_jinja2.render_template("imports.html", request, {"report": report},

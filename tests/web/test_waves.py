@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.web.app import create_app
-from models.outreach import Wave
+from models.outreach import Attempt, Wave, WaveMember
 from models.user import Role
+from tests.campaigns.world import utc
 from tests.web.login import csrf_of, log_in_as
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
@@ -61,3 +62,23 @@ async def test_a_bad_wave_is_explained(client: TestClient) -> None:
     bad_money = await client.post("/waves", data={"_csrf": token, "name": "x", "channel": "sms",
                                                   "template": "t", "min_debt": "много"})
     assert bad_money.status == 422 and "не сумма" in await bad_money.text()
+
+
+async def test_a_waves_progress_is_its_finished_attempts_of_its_contacted_members(
+    client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker.begin() as session:
+        wave = Wave(name="Июнь: SMS", channel="sms", template="reminder", status="running",
+                    window_start=utc("2026-06-15T09:00:00"), window_end=utc("2026-06-15T17:00:00"))
+        session.add(wave)
+        await session.flush()
+        session.add_all([WaveMember(wave_id=wave.id, case_id=1),
+                         WaveMember(wave_id=wave.id, case_id=2),
+                         WaveMember(wave_id=wave.id, case_id=3, holdout=True),
+                         Attempt(case_id=1, wave_id=wave.id, channel="sms", address="+7",
+                                 idempotency_key="progress-1", status="done", outcome="delivered"),
+                         Attempt(case_id=2, wave_id=wave.id, channel="sms", address="+7",
+                                 idempotency_key="progress-2")])
+    html = await (await client.get("/waves")).text()
+    assert '<progress max="2" value="1"></progress> <span>50%</span>' in html
+    assert "/static/waves.js" in html
