@@ -22,11 +22,11 @@ from backoffice.web.dashboard_figures import (
 from campaigns.waves.results import holdout_comparison
 from models.entities import Case, Payment, Promise
 from models.enums import CaseStatus
-from models.outreach import Attempt, Wave, WaveMember
+from models.outreach import Attempt, Wave
 from models.user import Role
 from tests.campaigns.world import utc
 from tests.web.login import log_in_as
-from tests.web.world import CASES_AS_OF, utility_with_cases
+from tests.web.world import CASES_AS_OF, utility_with_cases, wave_with_members
 
 # CASES_AS_OF is 15.06.2026: the chart's fortnight is 02.06–15.06.
 CONTACTS = (
@@ -58,16 +58,10 @@ async def seed_dashboard_world(sessionmaker: async_sessionmaker[AsyncSession]) -
                 (("1000.00", "kept"), ("250.50", "kept"), ("700.00", "broken"), ("99.99", "open"))):
             session.add(Promise(case_id=1 + number % 3, amount=Decimal(amount),
                                 pay_by=date(2026, 6, 20), status=status))
-        wave = Wave(name="Июнь: звонки", channel="call", template="debt_call", status="running",
-                    window_start=utc("2026-06-01T09:00:00"), window_end=utc("2026-06-01T17:00:00"))
-        session.add(wave)
+        await wave_with_members(session, "Июнь: звонки", "call", "running", "2026-06-01",
+                                {1: False, 2: False, 3: True})
         # Scheduled waves have not begun: nothing to compare yet.
-        session.add(Wave(name="Будущая", channel="sms", template="reminder",
-                         window_start=utc("2026-07-01T09:00:00"),
-                         window_end=utc("2026-07-01T17:00:00")))
-        await session.flush()
-        session.add_all([WaveMember(wave_id=wave.id, case_id=1), WaveMember(wave_id=wave.id, case_id=2),
-                         WaveMember(wave_id=wave.id, case_id=3, holdout=True)])
+        await wave_with_members(session, "Будущая", "sms", "scheduled", "2026-07-01", {1: False})
         accounts = {case_id: case.account_id for case_id, case in cases.items()}
         for key, (case_id, paid_on, amount, confirmed) in enumerate((
                 (1, date(2026, 6, 5), "1000.00", True), (2, date(2026, 6, 1), "234.56", True),

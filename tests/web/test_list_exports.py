@@ -16,12 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backoffice.web.app import create_app
 from models.entities import AuditEntry, Case
 from models.enums import CaseStatus
-from models.outreach import Wave, WaveMember
 from models.user import Role
-from tests.campaigns.world import utc
 from tests.web.login import log_in_as
 from tests.web.recorded_call import recorded_call
-from tests.web.world import CASES_AS_OF, utility_with_cases
+from tests.web.world import CASES_AS_OF, utility_with_cases, wave_with_members
 
 
 @pytest.fixture
@@ -30,12 +28,8 @@ async def client(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSess
     await utility_with_cases(engine, tmp_path / "export")
     await recorded_call(sessionmaker, tmp_path / "recordings", case_id=2)
     async with sessionmaker.begin() as session:
-        wave = Wave(name="Июнь: SMS", channel="sms", template="reminder", status="paused",
-                    window_start=utc("2026-06-16T09:00:00"), window_end=utc("2026-06-16T17:00:00"))
-        session.add(wave)
-        await session.flush()
-        session.add_all([WaveMember(wave_id=wave.id, case_id=1),
-                         WaveMember(wave_id=wave.id, case_id=2, holdout=True)])
+        await wave_with_members(session, "Июнь: SMS", "sms", "paused", "2026-06-16",
+                                {1: False, 2: True})
         case = await session.get(Case, 3)
         assert case is not None
         case.status, case.status_reason = CaseStatus.ESCALATED.value, "спор о долге"

@@ -10,11 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.web.app import create_app
-from models.outreach import Attempt, Wave, WaveMember
+from models.outreach import Attempt, Wave
 from models.user import Role
-from tests.campaigns.world import utc
 from tests.web.login import csrf_of, log_in_as
-from tests.web.world import CASES_AS_OF, utility_with_cases
+from tests.web.world import CASES_AS_OF, utility_with_cases, wave_with_members
 
 
 @pytest.fixture
@@ -68,14 +67,9 @@ async def test_a_waves_progress_is_its_finished_attempts_of_its_contacted_member
     client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     async with sessionmaker.begin() as session:
-        wave = Wave(name="Июнь: SMS", channel="sms", template="reminder", status="running",
-                    window_start=utc("2026-06-15T09:00:00"), window_end=utc("2026-06-15T17:00:00"))
-        session.add(wave)
-        await session.flush()
-        session.add_all([WaveMember(wave_id=wave.id, case_id=1),
-                         WaveMember(wave_id=wave.id, case_id=2),
-                         WaveMember(wave_id=wave.id, case_id=3, holdout=True),
-                         Attempt(case_id=1, wave_id=wave.id, channel="sms", address="+7",
+        wave = await wave_with_members(session, "Июнь: SMS", "sms", "running", "2026-06-15",
+                                       {1: False, 2: False, 3: True})
+        session.add_all([Attempt(case_id=1, wave_id=wave.id, channel="sms", address="+7",
                                  idempotency_key="progress-1", status="done", outcome="delivered"),
                          Attempt(case_id=2, wave_id=wave.id, channel="sms", address="+7",
                                  idempotency_key="progress-2")])
