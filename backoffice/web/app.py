@@ -76,6 +76,8 @@ ROUTES = (
           "case_contacts_xlsx", STAFF),
     Route("GET", r"/attempts/{attempt_id:\d+}/recording.wav", recordings.play, "recording", STAFF),
     Route("GET", "/imports/progress/{job}", import_jobs.progress, "import_progress", MANAGERS),
+    Route("GET", "/imports/progress/{job}/errors.xlsx", import_jobs.export_errors, "import_errors_xlsx",
+          MANAGERS),
     Route("GET", "/playground", playground.show, "playground", MANAGERS),
     Route("POST", "/playground", playground.start, "playground_start", MANAGERS),
     Route("POST", "/playground/say", playground.say, "playground_say", MANAGERS),

@@ -12,12 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
-from backoffice.imports.report import ImportReport
+from backoffice.imports.report import ImportReport, RowError
 from backoffice.web.auth.access import current_user
+from backoffice.web.xlsx import xlsx_response
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Finished jobs are kept this long for a last poll, then forgotten.
 KEEP_SECONDS = 600
+MAX_ERRORS_KEPT = 100_000
 
 
 @dataclass
@@ -33,6 +35,8 @@ class JobProgress:
     finished: float | None = None
     committed: bool = False
     errors: int = 0
+    # The rejected rows, for their XLSX while the job is kept.
+    rows_rejected: list[RowError] = field(default_factory=list)
 
     def file_started(self, name: str, rows: int | None) -> None:
         if self.file:
@@ -50,6 +54,7 @@ class JobProgress:
         self.finished = time.monotonic()
         self.committed = report.committed
         self.errors = len(report.errors)
+        self.rows_rejected = report.errors[:MAX_ERRORS_KEPT]
         self.description = "записано" if report.committed else "ничего не записано: есть ошибки"
 
     def fail(self) -> None:
@@ -89,8 +94,25 @@ def install(app: web.Application) -> None:
     app[IMPORT_JOBS] = ImportJobs()
 
 
-async def progress(request: web.Request) -> web.Response:
+def _own_job(request: web.Request) -> JobProgress | None:
     job = request.app[IMPORT_JOBS].jobs.get(request.match_info["job"])
-    if job is None or job.owner != current_user(request).login:
+    return job if job is not None and job.owner == current_user(request).login else None
+
+
+async def progress(request: web.Request) -> web.Response:
+    job = _own_job(request)
+    if job is None:
         return web.json_response({"state": "unknown", "stage": "файлы ещё передаются"})
     return web.json_response(job.as_json())
+
+
+async def export_errors(request: web.Request) -> web.Response:
+    """The rejected rows of a finished upload, to fix in the billing export."""
+    job = _own_job(request)
+    if job is None or job.finished is None:
+        raise web.HTTPNotFound(text="Отчёт об этой загрузке уже не хранится (их держат 10 минут): "
+                                    "загрузите файлы снова, чтобы получить его.")
+    return await xlsx_response(
+        request, f"import:{request.match_info['job']}:errors", "ошибки загрузки.xlsx",
+        "Ошибки загрузки", ("Файл", "Строка", "Что не так"),
+        [(error.file, error.line or None, error.reason) for error in job.rows_rejected])

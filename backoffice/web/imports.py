@@ -26,5 +26,6 @@ async def upload(request: web.Request) -> web.Response:
         raise
     if progress is not None:
         progress.finish(report)
-    return aiohttp_jinja2.render_template("imports.html", request, {"report": report},
+    job = str(form.get("job", "")) if progress is not None else ""
+    return aiohttp_jinja2.render_template("imports.html", request, {"report": report, "job": job},
                                           status=200 if report.committed else 422)

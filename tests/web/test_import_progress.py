@@ -1,11 +1,14 @@
 """An upload's progress as the importer page polls it: rows read of each file, the stage, the end."""
 from __future__ import annotations
 
+import html
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.imports.pipeline import import_files
@@ -60,10 +63,21 @@ async def test_the_page_polls_its_own_upload(
         form.add_field("_csrf", await csrf_of(client, "/imports"))
         form.add_field("job", JOB)
         form.add_field("files", "number;building\n;B1\n".encode(), filename="accounts.csv")
-        assert (await client.post("/imports", data=form)).status == 422
+        answer = await client.post("/imports", data=form)
+        page = await answer.text()
+        assert answer.status == 422
         state = await (await client.get(f"/imports/progress/{JOB}")).json()
         assert state["state"] == "done" and not state["committed"] and state["errors"] == 1
         assert state["stage"] == "ничего не записано: есть ошибки"
+        assert f'href="/imports/progress/{JOB}/errors.xlsx"' in page
+        errors = await client.get(f"/imports/progress/{JOB}/errors.xlsx")
+        assert errors.status == 200
+        rows = list(load_workbook(io.BytesIO(await errors.read())).active.iter_rows(values_only=True))
+        assert rows[0] == ("Файл", "Строка", "Что не так")
+        # The same rejection as the page lists (here the file as a whole: no line number).
+        assert len(rows) == 2 and rows[1][0] == "accounts.csv" and rows[1][1] is None
+        assert rows[1][2] and rows[1][2] in html.unescape(page)
         async with TestClient(TestServer(client.app)) as other:
             await log_in_as(other, engine, Role.ADMIN)
             assert (await (await other.get(f"/imports/progress/{JOB}")).json())["state"] == "unknown"
+            assert (await other.get(f"/imports/progress/{JOB}/errors.xlsx")).status == 404
