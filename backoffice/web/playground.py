@@ -7,6 +7,7 @@ down the page says so in Russian instead of letting the bot misunderstand every 
 """
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Chat:
     began: float = field(default_factory=time.monotonic)
     used: float = field(default_factory=time.monotonic)
     turns: list[Turn] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> datetime:
         """The call's clock: its start in the debtor's zone plus the time spent talking."""
@@ -166,22 +168,28 @@ async def say(request: web.Request) -> web.Response:
     chat = playground.get(chat_id, current_user(request).login)
     if chat is None:
         return _page(request, error="Этот разговор закончился или забыт: начните новый.", status=404)
-    line = str(form.get("text", "")).strip()[:MAX_LINE]
+    # Two submits of one tab must not interleave inside the dialogue.
+    async with chat.lock:
+        error, status = await _turn(playground, chat, str(form.get("text", "")).strip()[:MAX_LINE])
+    if error:
+        return _page(request, chat_id=chat_id, chat=chat, error=error, status=status)
+    raise web.HTTPFound(f"/playground?chat={chat_id}#last")
+
+
+async def _turn(playground: Playground, chat: Chat, line: str) -> tuple[str, int]:
+    """One debtor turn and the bot's reply; a refusal (text, HTTP status) when there is none."""
     if chat.dialogue.ended:
-        return _page(request, chat_id=chat_id, chat=chat, status=409,
-                     error="Бот уже завершил этот звонок: начните новый разговор.")
+        return "Бот уже завершил этот звонок: начните новый разговор.", 409
     if not line:
-        return _page(request, chat_id=chat_id, chat=chat, status=422,
-                     error="Напишите, что отвечает должник, или «#1» — нажатие клавиши 1.")
+        return "Напишите, что отвечает должник, или «#1» — нажатие клавиши 1.", 422
     if line.startswith(KEY_PREFIX) and len(line) == 2:
         reply = await chat.dialogue.key(line[1], chat.now())
         chat.turns.append(Turn("debtor", f"(нажата клавиша {line[1]})"))
     else:
         if not await playground.rasa_answers():
-            return _page(request, chat_id=chat_id, chat=chat, error=_rasa_down(playground),
-                         status=503)
+            return _rasa_down(playground), 503
         reply = await chat.dialogue.hear(line, chat.now())
         heard = chat.recorder.last
         chat.turns.append(Turn("debtor", line, describe(heard) if heard else ""))
     chat.turns.append(Turn("bot", reply.text))
-    raise web.HTTPFound(f"/playground?chat={chat_id}#last")
+    return "", 200

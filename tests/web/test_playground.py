@@ -49,6 +49,9 @@ async def test_a_manager_talks_to_the_bot(client: TestClient, engine: AsyncEngin
     chat = found.group(1)
     page = await (await client.get(f"/playground?chat={chat}")).text()
     assert "проверка личности" in page and "вы Иванов Иван Петрович?" in page
+    token = await csrf_of(client, f"/playground?chat={chat}")
+    empty = await client.post("/playground/say", data={"_csrf": token, "chat": chat, "text": " "})
+    assert empty.status == 422 and "Напишите, что отвечает должник" in await empty.text()
     page = await _say(client, chat, "да это я")
     assert "[affirm " in page and 'id="dialogue-stage">разговор о долге<' in page
     assert "личность подтверждена" in page
@@ -58,6 +61,9 @@ async def test_a_manager_talks_to_the_bot(client: TestClient, engine: AsyncEngin
     page = await _say(client, chat, "да")
     assert "звонок завершён" in page and "обещание оплатить до" in page
     assert "Бот завершил звонок" in page and 'id="say"' not in page
+    token = await csrf_of(client, f"/playground?chat={chat}")
+    late = await client.post("/playground/say", data={"_csrf": token, "chat": chat, "text": "алло"})
+    assert late.status == 409 and "уже завершил" in await late.text()
     # Another manager's tab does not see this conversation; a form without its token is refused.
     async with TestClient(TestServer(client.app)) as other:
         await log_in_as(other, engine, Role.ADMIN)
