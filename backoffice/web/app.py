@@ -71,6 +71,7 @@ ROUTES = (
     Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",
           MANAGERS),
     Route("GET", "/waves.xlsx", list_exports.export_waves, "waves_xlsx", MANAGERS),
+    Route("GET", "/accounts.xlsx", list_exports.export_accounts, "accounts_xlsx", STAFF),
     Route("GET", "/lawyer.xlsx", list_exports.export_lawyer_queue, "lawyer_xlsx", LAWYERS),
     Route("GET", r"/cases/{case_id:\d+}/contacts.xlsx", list_exports.export_case_contacts,
           "case_contacts_xlsx", STAFF),

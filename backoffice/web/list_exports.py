@@ -1,18 +1,20 @@
-"""XLSX downloads of the lists that are not the case registry (cases/export.py): waves, the
-lawyers' queue and one case's contacts. Each reads the same rows as its page."""
+"""XLSX downloads of the lists that are not the case registry (cases/export.py): accounts with
+their debt, waves, the lawyers' queue and one case's contacts. Each reads the rows of its page."""
 from __future__ import annotations
 
 from aiohttp import web
 from sqlalchemy import select
 
+from backoffice.web.cases.export import MAX_ROWS
 from backoffice.web.cases.pages import case_id_of
-from backoffice.web.keys import SESSIONMAKER
+from backoffice.web.keys import SESSIONMAKER, TODAY
 from backoffice.web.lawyer import lawyer_queue
 from backoffice.web.waves import STATE_TITLES, recent_waves
 from backoffice.web.xlsx import xlsx_response
 from campaigns.outcomes.record import CHANNEL_TITLES
 from campaigns.outcomes.report import KIND_TITLES
-from models.entities import Attempt, Case
+from models.entities import Account, Attempt, Building, Case
+from models.ledger.bulk import iter_account_ledgers
 
 _CHANNELS = {channel.value: title for channel, title in CHANNEL_TITLES.items()}
 _OUTCOMES = {kind.value: title for kind, title in KIND_TITLES.items()}
@@ -59,3 +61,21 @@ async def export_case_contacts(request: web.Request) -> web.Response:
          "Примечание"),
         [(a.id, _CHANNELS.get(a.channel, a.channel), a.address, a.status, a.not_before,
           a.finished_at, _OUTCOMES.get(a.outcome, a.outcome), a.note) for a in attempts])
+
+
+async def export_accounts(request: web.Request) -> web.Response:
+    """Every account (up to MAX_ROWS, by number) with its debt on the pages' ledger date."""
+    as_of = request.app[TODAY]()
+    async with request.app[SESSIONMAKER]() as session:
+        accounts = (await session.execute(
+            select(Account.id, Account.number, Building.street, Building.house, Account.premises)
+            .join(Building).order_by(Account.number).limit(MAX_ROWS))).all()
+        ledgers = {account_id: ledger async for account_id, ledger in iter_account_ledgers(
+            session, as_of, account_ids=[row.id for row in accounts])}
+    return await xlsx_response(
+        request, "accounts:export", "лицевые счета.xlsx", "Лицевые счета",
+        ("Лицевой счёт", "Адрес", f"Реальный долг на {as_of:%d.%m.%Y}, ₽", "Условный долг, ₽",
+         "Дней просрочки"),
+        [(row.number, f"{row.street}, д. {row.house}" + (f", кв. {row.premises}" if row.premises else ""),
+          ledgers[row.id].real_debt, ledgers[row.id].conditional_debt,
+          ledgers[row.id].max_days_overdue or None) for row in accounts])

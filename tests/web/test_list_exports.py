@@ -59,10 +59,15 @@ async def test_waves_and_a_cases_contacts(
                                                  (1, "Звонок", "+79101234567")]
     assert contacts[1][6] == "ответил"
     assert (await client.get("/cases/999/contacts.xlsx")).status == 404
+    assert 'href="/accounts.xlsx"' in await (await client.get("/accounts")).text()
+    accounts = await _sheet(client, "/accounts.xlsx")
+    assert accounts[0][:2] == ("Лицевой счёт", "Адрес")
+    debts = {row[0]: row[2] for row in accounts[1:]}
+    assert len(debts) == 7 and debts["5003"] == 12000 and debts["5002"] == 500
     async with sessionmaker() as session:
         exports = list(await session.scalars(select(AuditEntry.subject)
                                              .where(AuditEntry.action == "export")))
-    assert exports == ["waves:export", "case:2:contacts"]
+    assert exports == ["waves:export", "case:2:contacts", "accounts:export"]
 
 
 async def test_the_lawyers_queue(client: TestClient, engine: AsyncEngine) -> None:
@@ -76,5 +81,6 @@ async def test_the_lawyers_queue(client: TestClient, engine: AsyncEngine) -> Non
 
 async def test_a_courier_exports_nothing(client: TestClient, engine: AsyncEngine) -> None:
     await log_in_as(client, engine, Role.COURIER)
-    for path in ("/waves.xlsx", "/lawyer.xlsx", "/cases/1/contacts.xlsx", "/cases.xlsx"):
+    for path in ("/waves.xlsx", "/lawyer.xlsx", "/cases/1/contacts.xlsx", "/cases.xlsx",
+                 "/accounts.xlsx"):
         assert (await client.get(path, allow_redirects=False)).status == 403, path
