@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backoffice.web import accounts, court, courier, dashboard, imports, lawyer, legal, plans, waves
+from backoffice.web import errors, import_jobs, list_exports, playground, recordings
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
@@ -74,6 +75,18 @@ ROUTES = (
     Route("POST", "/waves", waves.schedule, "wave_schedule", MANAGERS),
     Route("POST", r"/waves/{wave_id:\d+}/{action:pause|resume|cancel}", waves.change, "wave_change",
           MANAGERS),
+    Route("GET", "/waves.xlsx", list_exports.export_waves, "waves_xlsx", MANAGERS),
+    Route("GET", "/accounts.xlsx", list_exports.export_accounts, "accounts_xlsx", STAFF),
+    Route("GET", "/lawyer.xlsx", list_exports.export_lawyer_queue, "lawyer_xlsx", LAWYERS),
+    Route("GET", r"/cases/{case_id:\d+}/contacts.xlsx", list_exports.export_case_contacts,
+          "case_contacts_xlsx", STAFF),
+    Route("GET", r"/attempts/{attempt_id:\d+}/recording.wav", recordings.play, "recording", STAFF),
+    Route("GET", "/imports/progress/{job}", import_jobs.progress, "import_progress", MANAGERS),
+    Route("GET", "/imports/progress/{job}/errors.xlsx", import_jobs.export_errors, "import_errors_xlsx",
+          MANAGERS),
+    Route("GET", "/playground", playground.show, "playground", MANAGERS),
+    Route("POST", "/playground", playground.start, "playground_start", MANAGERS),
+    Route("POST", "/playground/say", playground.say, "playground_say", MANAGERS),
 )
 
 
@@ -95,6 +108,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     aiohttp_session.setup(app, EncryptedCookieStorage(
         _session_key(settings), cookie_name="vozvrat_session", httponly=True, samesite="Lax",
         secure=settings.secure_cookies, max_age=settings.session_hours * 3600))
+    app.middlewares.append(errors.unexpected_errors)
     app.middlewares.append(access_middleware)
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -102,6 +116,8 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     )
     env.filters.update(money=ru_format.money, day=ru_format.day, period=ru_format.period)
     add_routes(app, ROUTES)
+    for part in (recordings, playground, import_jobs):
+        part.install(app)
     add_routes(app, api_routes.ROUTES)
     app.router.add_static("/static", HERE / "static", name="static")
     return app

@@ -20,10 +20,14 @@ from campaigns.outcomes.record import CHANNEL_TITLES
 from campaigns.waves.control import WaveCounts, WaveStateError, change_state, wave_counts
 from campaigns.waves.planning import WaveSpec, create_wave
 from campaigns.waves.segment import Segment
-from models.enums import Channel
+from models.enums import AttemptStatus, Channel
 from models.outreach import Wave
 
 WAVES_SHOWN = 50
+# Attempts that reached an end, for a wave's progress (static/waves.js counts the same).
+FINISHED_STATUSES = (AttemptStatus.DONE.value, AttemptStatus.CANCELLED.value,
+                     AttemptStatus.NEEDS_REVIEW.value)
+ACTION_TITLES = {"pause": "поставить на паузу", "resume": "продолжить", "cancel": "отменить"}
 STATE_TITLES = {"scheduled": "запланирована", "running": "идёт", "paused": "на паузе",
                 "cancelled": "отменена", "done": "завершена"}
 
@@ -32,6 +36,19 @@ STATE_TITLES = {"scheduled": "запланирована", "running": "идёт"
 class WaveRow:
     wave: Wave
     counts: WaveCounts
+
+    @property
+    def planned(self) -> int:
+        """Members the wave contacts: all but its holdout."""
+        return self.counts.members - self.counts.holdout
+
+    @property
+    def finished(self) -> int:
+        return sum(self.counts.attempts[status] for status in FINISHED_STATUSES)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.finished / self.planned)) if self.planned else 0
 
 
 async def recent_waves(session: AsyncSession) -> list[WaveRow]:
@@ -110,11 +127,14 @@ async def change(request: web.Request) -> web.Response:
         wave = await session.get(Wave, int(request.match_info["wave_id"]), with_for_update=True)
         if wave is None:
             raise web.HTTPNotFound(text="такой волны нет")
+        action = request.match_info["action"]
         try:
-            await change_state(session, wave, request.match_info["action"])
-        except WaveStateError as exc:
+            await change_state(session, wave, action)
+        except WaveStateError:
             # Refused before anything changed, so the transaction commits nothing.
-            error = str(exc)
+            error = (f"Волну №{wave.id} «{wave.name}» нельзя {ACTION_TITLES[action]}: она "
+                     f"{STATE_TITLES.get(wave.status, wave.status)}. Страница могла устареть — "
+                     f"обновите её и выберите действие, доступное сейчас")
     if error:
         return await _page(request, f"{error}.", status=409)
     raise web.HTTPFound(f"/waves?changed={wave.id}")

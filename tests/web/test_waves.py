@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.web.app import create_app
-from models.outreach import Wave
+from models.outreach import Attempt, Wave
 from models.user import Role
 from tests.web.login import csrf_of, log_in_as
-from tests.web.world import CASES_AS_OF, utility_with_cases
+from tests.web.world import CASES_AS_OF, utility_with_cases, wave_with_members
 
 
 @pytest.fixture
@@ -46,7 +46,10 @@ async def test_schedule_pause_resume_cancel(
         assert "Состояние волны №1 изменено" in html
         assert f'<td class="state">{state}</td>' in html, action
     refused = await client.post("/waves/1/resume", data={"_csrf": token})
-    assert refused.status == 409 and "невозможен" in await refused.text()
+    explained = await refused.text()
+    assert refused.status == 409
+    assert "Волну №1 «Июнь: звонки» нельзя продолжить: она отменена" in explained
+    assert "обновите её" in explained
 
 
 async def test_a_bad_wave_is_explained(client: TestClient) -> None:
@@ -58,3 +61,18 @@ async def test_a_bad_wave_is_explained(client: TestClient) -> None:
     bad_money = await client.post("/waves", data={"_csrf": token, "name": "x", "channel": "sms",
                                                   "template": "t", "min_debt": "много"})
     assert bad_money.status == 422 and "не сумма" in await bad_money.text()
+
+
+async def test_a_waves_progress_is_its_finished_attempts_of_its_contacted_members(
+    client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker.begin() as session:
+        wave = await wave_with_members(session, "Июнь: SMS", "sms", "running", "2026-06-15",
+                                       {1: False, 2: False, 3: True})
+        session.add_all([Attempt(case_id=1, wave_id=wave.id, channel="sms", address="+7",
+                                 idempotency_key="progress-1", status="done", outcome="delivered"),
+                         Attempt(case_id=2, wave_id=wave.id, channel="sms", address="+7",
+                                 idempotency_key="progress-2")])
+    html = await (await client.get("/waves")).text()
+    assert '<progress max="2" value="1"></progress> <span>50%</span>' in html
+    assert "/static/waves.js" in html

@@ -19,9 +19,11 @@ from backoffice.web.cases.registry import (
     stage_names,
 )
 from backoffice.web.keys import SESSIONMAKER, TODAY
+from backoffice.web.recordings import RECORDINGS
 from campaigns.outcomes.record import CHANNEL_TITLES
 from campaigns.outcomes.report import KIND_TITLES
 from models.entities import Case
+from models.enums import Channel
 
 
 def case_id_of(request: web.Request) -> int:
@@ -56,7 +58,10 @@ async def case_page(request: web.Request, case_id: int) -> dict[str, Any]:
     if card is None:
         raise web.HTTPNotFound(text=f"дела №{case_id} нет")
     stages = stage_names(card.plan)
-    context = {"card": card, "as_of": request.app[TODAY](), "stopped": request.query.get("stopped"),
+    recorded = await request.app[RECORDINGS].recorded(
+        [attempt.id for attempt in card.attempts if attempt.channel == Channel.CALL.value])
+    context = {"card": card, "recorded": recorded, "as_of": request.app[TODAY](),
+               "stopped": request.query.get("stopped"),
                "stage_name": stages.get(card.case.stage, card.case.stage),
                "statuses": STATUS_TITLES,
                "channels": {c.value: t for c, t in CHANNEL_TITLES.items()},
