@@ -108,6 +108,9 @@ class RecordKind:
     python_checks: tuple[Callable[[AsyncConnection], Any], ...] = field(default=())
     # The initial-load fast path, for the kinds that come by the million.
     direct: DirectLoad | None = None
+    # Tables the upsert writes in bulk: while empty, their indexes and foreign keys are built
+    # after it (deferred_indexes).
+    targets: tuple[str, ...] = ()
 
     def required_headers(self) -> list[Column]:
         return [c for c in self.columns if c.required]

@@ -129,6 +129,7 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 KIND = RecordKind(
     name="ownership", title="собственники", columns=COLUMNS,
     staging=(STAGING, REPRESENTATIVES), to_staged=_staged, upsert=_upsert,
+    targets=("ownership", "ownership_representative"),
     checks=(
         checks.repeated_key(STAGING.name, ("account_number", "person_code"), "собственник счёта"),
         checks.unknown_reference(STAGING.name, "account_number", "account", "number", "лицевой счёт"),
