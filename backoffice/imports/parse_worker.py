@@ -14,14 +14,13 @@ import multiprocessing
 import queue as queue_module
 import traceback
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 from backoffice.imports.kinds import KINDS
 from backoffice.imports.copy_rows import FileResult, copy_text_chunks
 from backoffice.imports.parsing import SourceFile
 from backoffice.imports.progress import ImportProgress
-from backoffice.imports.readers import open_table
+from backoffice.imports.readers import Table
 from backoffice.imports.spec import ReferenceMaps
 
 QUEUE_CHUNKS = 16
@@ -55,14 +54,15 @@ def text_chunks(source: SourceFile, maps: ReferenceMaps, progress: ImportProgres
         yield text.encode()
 
 
-def _work(path: Path, file_index: int, kind_name: str, positions: dict[str, int],
+def _work(table: Table, file_index: int, kind_name: str, positions: dict[str, int],
           maps: ReferenceMaps, queue: Any) -> None:
     # The worker lives for one file and makes no reference cycles; the collector would only
     # rescan the batches of rows it holds, which costs it a third of its time.
     gc.disable()
     try:
         kind = next(k for k in KINDS if k.name == kind_name)
-        source = SourceFile(file_index, open_table(path), kind, positions)
+        # The table as the importing process opened it: no second sniffing and line count.
+        source = SourceFile(file_index, table, kind, positions)
         result = FileResult()
         for chunk in text_chunks(source, maps, _QueueProgress(queue), result):
             queue.put((_DATA, chunk))
@@ -79,7 +79,8 @@ async def copy_chunks(
     context = multiprocessing.get_context("spawn")
     queue = context.Queue(maxsize=QUEUE_CHUNKS)
     process = context.Process(
-        target=_work, args=(path, source.index, source.kind.name, source.positions, maps, queue),
+        target=_work,
+        args=(source.table, source.index, source.kind.name, source.positions, maps, queue),
         daemon=True,
     )
     process.start()
