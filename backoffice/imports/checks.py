@@ -1,11 +1,9 @@
 """Set-based checks that every kind reuses: repeated keys and unknown references."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from backoffice.imports.spec import Check, ReferenceMaps
-from backoffice.imports.values import CellError
+from backoffice.imports.spec import Check
 
 # Detail of a repeated key: where its first occurrence is, as "file index:line".
 DUPLICATE_PREFIX = "dup:"
@@ -36,11 +34,3 @@ def unknown_reference(
 
 def unknown_reference_message(what: str, value: str) -> str:
     return f"неизвестный {what} «{value}»"
-
-
-def account_id(row: Mapping[str, Any], maps: ReferenceMaps) -> int:
-    """The id of the row's account, or the same "unknown account" error the staging check gives."""
-    found = maps["account"].get(row["account_number"])
-    if found is None:
-        raise CellError(unknown_reference_message("лицевой счёт", row["account_number"]))
-    return found

@@ -79,23 +79,30 @@ def parse_row(columns: Sequence[tuple[Column, int | None]], cells: list[Any]) ->
     return row
 
 
+def column_positions(source: SourceFile) -> list[tuple[Column, int | None]]:
+    return [(c, source.positions.get(c.name)) for c in source.kind.columns]
+
+
+def counted_rows(source: SourceFile, progress: ImportProgress) -> Iterator[tuple[int, list[Any]]]:
+    """(line, cells) of every data row of a file, telling ``progress`` as they are read."""
+    progress.file_started(source.name, source.table.row_count)
+    done = 0
+    for done, (line, cells) in enumerate(source.table.rows(), start=1):
+        yield line, cells
+        if done % PROGRESS_STEP == 0:
+            progress.rows_done(PROGRESS_STEP)
+    progress.rows_done(done % PROGRESS_STEP)
+
+
 def parsed_rows(
     source: SourceFile, errors: list[RowError], progress: ImportProgress
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line, parsed row) for every good row of a file; bad rows go to ``errors``."""
-    columns = [(c, source.positions.get(c.name)) for c in source.kind.columns]
-    progress.file_started(source.name, source.table.row_count)
-    done = 0
-    for line, cells in source.table.rows():
+    columns = column_positions(source)
+    for line, cells in counted_rows(source, progress):
         try:
             row = parse_row(columns, cells)
         except CellError as exc:
             errors.append(RowError(source.name, line, str(exc)))
             continue
         yield line, row
-        done += 1
-        if done % PROGRESS_STEP == 0:
-            progress.rows_done(PROGRESS_STEP)
-    progress.rows_done(done % PROGRESS_STEP)
-
-

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from backoffice.imports import direct_load, staging
+from backoffice.imports import deferred_indexes, direct_load, staging
 from backoffice.imports.checks import DUPLICATE_PREFIX
 from backoffice.imports.kinds import KINDS
 from backoffice.imports.parsing import SourceFile, collect_files, parsed_rows, recognise
@@ -96,7 +96,7 @@ async def _import_kind(
 ) -> None:
     result = KindResult(kind.name, kind.title, [s.name for s in sources])
     report.results.append(result)
-    if kind.direct and await direct_load.target_is_empty(conn, kind.direct):
+    if kind.direct and await deferred_indexes.is_empty(conn, kind.direct.target):
         errors: list[RowError] = []
         try:
             async with conn.begin_nested():
@@ -120,7 +120,9 @@ async def _import_kind(
     bad = await _run_checks(conn, kind, names)
     await staging.delete_lines(conn, kind.staging, {(f, line) for f, line, _ in bad})
     progress.stage(f"{kind.title}: запись")
-    result.counts = await kind.upsert(conn)
+    empty = [table for table in kind.targets if await deferred_indexes.is_empty(conn, table)]
+    async with deferred_indexes.built_after_load(conn, empty, keep_unique=True):
+        result.counts = await kind.upsert(conn)
     for table in kind.staging:
         await staging.drop(conn, table)
     set_errors = [RowError(names[f], line, reason) for f, line, reason in bad]

@@ -24,6 +24,11 @@ class Table:
     # Total data rows if known cheaply (for the progress bar), else None.
     row_count: int | None
 
+    @property
+    def cells_are_text(self) -> bool:
+        """CSV cells are always str; XLSX cells may be numbers and dates."""
+        return self.path.suffix.lower() != ".xlsx"
+
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(line number, cells) for each non-empty data row; the header is line 1."""
         if self.path.suffix.lower() == ".xlsx":

@@ -70,6 +70,17 @@ StagedRows = Iterable[tuple[int, tuple[Any, ...]]]
 
 
 ReferenceMaps = Mapping[str, Mapping[str, int]]
+"""Parsed column name → (natural key → id) of the table that column refers to."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A parsed column that names a row of another table, whose id the target stores."""
+
+    table: str
+    key: str
+    # What the value is, for "неизвестный {what} «…»".
+    what: str
 
 
 @dataclass(frozen=True)
@@ -78,10 +89,10 @@ class DirectLoad:
 
     target: str
     columns: tuple[str, ...]
-    # name → (table, key column): maps from natural key to id, loaded before streaming.
-    references: Mapping[str, tuple[str, str]]
-    # Parsed row + reference maps → target tuple; raises CellError for an unknown reference.
-    to_target: Callable[[dict[str, Any], ReferenceMaps], tuple[Any, ...]]
+    # The parsed column that fills each target column, in the same order.
+    fields: tuple[str, ...]
+    # Parsed columns replaced by the id they refer to; their maps are loaded before streaming.
+    references: Mapping[str, Reference]
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,9 @@ class RecordKind:
     python_checks: tuple[Callable[[AsyncConnection], Any], ...] = field(default=())
     # The initial-load fast path, for the kinds that come by the million.
     direct: DirectLoad | None = None
+    # Tables the upsert writes in bulk: while empty, their indexes and foreign keys are built
+    # after it (deferred_indexes).
+    targets: tuple[str, ...] = ()
 
     def required_headers(self) -> list[Column]:
         return [c for c in self.columns if c.required]

@@ -152,7 +152,12 @@ def a_day_of_month(value: Cell) -> int | None:
 
 
 def a_share(value: Cell) -> Fraction:
-    raw = text(value).replace(",", ".")
+    return _share_from_text(text(value).replace(",", "."))
+
+
+@lru_cache(maxsize=1024)
+def _share_from_text(raw: str) -> Fraction:
+    # Fraction parses through a regular expression; the same few shares repeat in every file.
     if raw == "":
         return Fraction(1)
     try:

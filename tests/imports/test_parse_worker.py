@@ -6,14 +6,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.imports import direct_load
-from backoffice.imports.parse_worker import copy_text
+from backoffice.imports.copy_rows import copy_text
 from backoffice.imports.pipeline import import_files
 from models.entities import Charge, Payment
 from tests.imports.files import CHARGES, PAYMENTS, write_utility
+
+
+# Direct loads (charge, payment) and staged upserts into empty tables drop and rebuild these.
+TABLES_LOADED_IN_BULK = ("account", "person", "person_phone", "person_email", "ownership",
+                         "ownership_representative", "charge", "payment")
 
 
 @pytest.fixture
@@ -60,3 +65,26 @@ async def test_repeated_key_stops_the_worker_and_falls_back(
 def test_copy_text_escapes_what_would_split_a_line() -> None:
     assert copy_text("a\tb\\c\nd") == "a\\tb\\\\c\\nd"
     assert (copy_text(None), copy_text(True), copy_text(False)) == ("\\N", "t", "f")
+
+
+async def test_initial_load_puts_back_every_index_and_constraint(
+    worker_for_every_file: None, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    catalogue = (
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = CAST(:t AS regclass)"
+        " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = CAST(:t AS regclass) ORDER BY 1"
+    )
+
+    async def definitions() -> dict[str, list[tuple[str, str]]]:
+        async with engine.connect() as conn:
+            return {table: [tuple(row) for row in await conn.execute(text(catalogue), {"t": table})]
+                    for table in TABLES_LOADED_IN_BULK}
+
+    before = await definitions()
+    report = await import_files(engine, [write_utility(tmp_path / "export")])
+    assert report.committed and report.results[-1].counts.inserted == len(PAYMENTS[1])
+    assert await definitions() == before
+    assert {name for name, _ in before["payment"]} >= {"ix_payment_account_id_paid_on"}
+    assert {name for name, _ in before["ownership"]} >= {"fk_ownership_person_id_person"}

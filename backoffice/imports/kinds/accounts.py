@@ -44,7 +44,7 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 
 KIND = RecordKind(
     name="accounts", title="лицевые счета", columns=COLUMNS, staging=(STAGING,),
-    to_staged=_staged, upsert=_upsert,
+    to_staged=_staged, upsert=_upsert, targets=("account",),
     checks=(
         checks.repeated_key(STAGING.name, ("number",), "лицевой счёт"),
         checks.unknown_reference(STAGING.name, "building_code", "building", "code", "код дома"),

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
-from backoffice.imports.spec import (Column, DirectLoad, RecordKind, ReferenceMaps, StagedRows,
+from backoffice.imports.spec import (Column, DirectLoad, RecordKind, Reference, StagedRows,
                                      StagingTable, UpsertCounts)
 from backoffice.imports.upsert_sql import upsert
 
@@ -41,15 +41,11 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
     )
 
 
-def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
-    return (checks.account_id(row, maps), row["period"], row["service"], row["amount"])
-
-
 DIRECT = DirectLoad(
     target="charge",
     columns=("account_id", "period", "service", "amount"),
-    references={"account": ("account", "number")},
-    to_target=_to_target,
+    fields=("account_number", "period", "service", "amount"),
+    references={"account_number": Reference("account", "number", "лицевой счёт")},
 )
 
 

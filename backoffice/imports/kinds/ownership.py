@@ -55,10 +55,14 @@ def _staged(row: dict[str, Any]) -> StagedRows:
 
 
 async def _shares_within_one(conn: AsyncConnection) -> list[tuple[int, int, str]]:
-    """Shared shares plus the joint part (counted once) may not exceed the whole premises."""
+    """Shared shares plus the joint part (counted once) may not exceed the whole premises.
+
+    Only accounts with several owners are read: one owner's share is within (0, 1] as parsed.
+    """
     rows = await conn.exec_driver_sql(
         "SELECT account_number, kind, share_numerator, share_denominator, src_file, src_line"
-        f" FROM {STAGING.name}"
+        f" FROM {STAGING.name} WHERE account_number IN (SELECT account_number FROM {STAGING.name}"
+        " GROUP BY account_number HAVING COUNT(*) > 1)"
     )
     shared: dict[str, Fraction] = defaultdict(Fraction)
     joint: dict[str, Fraction] = defaultdict(Fraction)
@@ -125,6 +129,7 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 KIND = RecordKind(
     name="ownership", title="собственники", columns=COLUMNS,
     staging=(STAGING, REPRESENTATIVES), to_staged=_staged, upsert=_upsert,
+    targets=("ownership", "ownership_representative"),
     checks=(
         checks.repeated_key(STAGING.name, ("account_number", "person_code"), "собственник счёта"),
         checks.unknown_reference(STAGING.name, "account_number", "account", "number", "лицевой счёт"),

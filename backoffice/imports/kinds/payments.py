@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backoffice.imports import checks, values as v
-from backoffice.imports.spec import (Column, DirectLoad, RecordKind, ReferenceMaps, StagedRows,
+from backoffice.imports.spec import (Column, DirectLoad, RecordKind, Reference, StagedRows,
                                      StagingTable, UpsertCounts)
 from backoffice.imports.upsert_sql import upsert
 
@@ -54,16 +54,11 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
     )
 
 
-def _to_target(row: dict[str, Any], maps: ReferenceMaps) -> tuple[Any, ...]:
-    return (row["payment_id"], checks.account_id(row, maps), row["paid_on"], row["amount"], row["period"],
-            row["source"], row["confirmed"])
-
-
 DIRECT = DirectLoad(
     target="payment",
     columns=("external_id", "account_id", "paid_on", "amount", "period", "source", "confirmed"),
-    references={"account": ("account", "number")},
-    to_target=_to_target,
+    fields=("payment_id", "account_number", "paid_on", "amount", "period", "source", "confirmed"),
+    references={"account_number": Reference("account", "number", "лицевой счёт")},
 )
 
 

@@ -88,6 +88,6 @@ async def _upsert(conn: AsyncConnection) -> UpsertCounts:
 
 KIND = RecordKind(
     name="persons", title="физические лица", columns=COLUMNS, staging=(STAGING, PHONES, EMAILS),
-    to_staged=_staged, upsert=_upsert,
+    to_staged=_staged, upsert=_upsert, targets=("person", "person_phone", "person_email"),
     checks=(checks.repeated_key(STAGING.name, ("code",), "код лица"),),
 )
