@@ -23,10 +23,17 @@ FIRST_PAUSE_S = 0.2
 MAX_PAUSE_S = 5.0
 
 
+# SQLite reports a wrong schema or statement as an OperationalError too: that is no outage, and
+# waiting for it to pass would hang the worker instead of failing it.
+_NOT_AN_OUTAGE = ("no such table", "no such column", "syntax error")
+
+
 def database_away(exc: BaseException) -> bool:
     """The database could not be reached or dropped the connection (not: refused the data)."""
-    if isinstance(exc, (OperationalError, InterfaceError, ConnectionError, OSError)):
+    if isinstance(exc, (ConnectionError, OSError, InterfaceError)):
         return True
+    if isinstance(exc, OperationalError):
+        return not any(words in str(exc.orig).lower() for words in _NOT_AN_OUTAGE)
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
