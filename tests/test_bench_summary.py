@@ -69,3 +69,8 @@ def test_run_all_runs_every_benchmark_and_the_table_has_a_row_for_each() -> None
     scripts = {path.stem for path in BENCH.glob("*.py")} - {"summary"}
     assert set(run_all.SIZES) == scripts
     assert {row.benchmark for row in ROWS} == scripts
+    # Every option run_all passes is one the benchmark declares.
+    for name, sizes in run_all.SIZES.items():
+        source = (BENCH / f"{name}.py").read_text(encoding="utf-8")
+        for option in (arg for size in sizes for arg in size if arg.startswith("--")):
+            assert f'add_argument("{option}"' in source, (name, option)
