@@ -28,6 +28,7 @@ from dialer.answering import answer
 from dialer.bridge import LineSink, talk
 from dialer.line import CallResult, PhoneLine
 from dialer.sip.registration import RegistrationStatus
+from models.outage import database_away, until_stored
 from voicebot.amd.settings import AmdSettings
 from voicebot.conversation import Conversation
 from voicebot.dialogue.context import context_for_attempt
@@ -81,7 +82,14 @@ class CallWorker:
                 await asyncio.wait({*self._live, asyncio.ensure_future(stop.wait())},
                                    return_when=asyncio.FIRST_COMPLETED)
                 continue
-            taken = await claim(self._sessionmaker, self.name, ["call"], self._check, limit=1, lease=LEASE)
+            try:
+                taken = await claim(self._sessionmaker, self.name, ["call"], self._check, limit=1,
+                                    lease=LEASE)
+            except Exception as exc:
+                if not database_away(exc):
+                    raise
+                log.warning("database away, no call claimed for now: %s", exc)
+                taken = []
             if not taken:
                 await self._idle(stop)
                 continue
@@ -101,22 +109,33 @@ class CallWorker:
             pass
 
     async def _attempt(self, attempt: ClaimedAttempt) -> None:
-        async with self._sessionmaker() as session, session.begin():
-            if not await mark_started(session, attempt.id, self.name):
-                return  # the lease was lost: another worker may own it, never call twice
+        if not await until_stored(lambda: self._start(attempt.id), f"starting call {attempt.id}"):
+            return  # the lease was lost: another worker may own it, never call twice
         keeper = asyncio.create_task(self._keep_lease(attempt.id))
         try:
             report = await self._call(attempt)
         finally:
             keeper.cancel()
+        await until_stored(lambda: self._record(attempt.id, report), f"reporting call {attempt.id}")
+
+    async def _start(self, attempt_id: int) -> bool:
         async with self._sessionmaker() as session, session.begin():
-            await record_outcome(session, attempt.id, report)
+            return await mark_started(session, attempt_id, self.name)
+
+    async def _record(self, attempt_id: int, report: OutcomeReport) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await record_outcome(session, attempt_id, report)
 
     async def _keep_lease(self, attempt_id: int) -> None:
         while True:
             await asyncio.sleep(LEASE.total_seconds() / 3)
-            async with self._sessionmaker() as session, session.begin():
-                await extend_lease(session, attempt_id, self.name, LEASE)
+            try:
+                async with self._sessionmaker() as session, session.begin():
+                    await extend_lease(session, attempt_id, self.name, LEASE)
+            except Exception as exc:
+                if not database_away(exc):
+                    raise
+                log.warning("lease of call %s not extended, database away: %s", attempt_id, exc)
 
     async def _call(self, attempt: ClaimedAttempt) -> OutcomeReport:
         try:

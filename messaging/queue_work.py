@@ -14,6 +14,7 @@ from campaigns.queue.claims import ClaimedAttempt, PreContactCheck, claim, exten
 from messaging.templating.context import MessageContext, load_context
 from models.column_types import utc_now
 from models.enums import AttemptStatus
+from models.outage import until_stored
 from models.outreach import Attempt
 
 log = logging.getLogger(__name__)
@@ -32,19 +33,24 @@ async def claim_and_start(
     """Claim due attempts of ``channel``, mark them started and load what their templates say.
 
     Started is written before anything is sent: an attempt this worker may have sent is never
-    handed to another worker.
+    handed to another worker. Once claimed, starting waits out a database outage, so that the
+    claimed attempts are not left leased to a worker that forgot them.
     """
     claimed = await claim(sessionmaker, worker, [channel], check, limit=limit)
     if not claimed:
         return []
-    now = utc_now()
-    started: list[StartedAttempt] = []
-    async with sessionmaker() as session, session.begin():
-        for attempt in claimed:
-            if await mark_started(session, attempt.id, worker, now=now):
-                context = await load_context(session, attempt.case_id, attempt.person_id, now)
-                started.append(StartedAttempt(attempt, context))
-    return started
+
+    async def start() -> list[StartedAttempt]:
+        now = utc_now()
+        started: list[StartedAttempt] = []
+        async with sessionmaker() as session, session.begin():
+            for attempt in claimed:
+                if await mark_started(session, attempt.id, worker, now=now):
+                    context = await load_context(session, attempt.case_id, attempt.person_id, now)
+                    started.append(StartedAttempt(attempt, context))
+        return started
+
+    return await until_stored(start, f"starting {len(claimed)} {channel} attempts")
 
 
 async def keep_leases(sessionmaker: async_sessionmaker[AsyncSession], worker: str,
@@ -67,15 +73,23 @@ async def release_sent(session: AsyncSession, attempt_id: int, message_id: str) 
 
 
 async def report(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
-                 kind: OutcomeKind, note: str = "") -> bool:
-    """Report through campaigns' one door, in a transaction of its own; False if not applied."""
-    async with sessionmaker() as session, session.begin():
-        try:
-            result = await record_outcome(session, attempt_id, OutcomeReport(kind=kind, note=note))
-        except (LookupError, OutcomeRejected):
-            log.exception("outcome %s for attempt %s refused", kind, attempt_id)
-            return False
-    return result.applied
+                 kind: OutcomeKind, note: str = "", message_id: str = "") -> bool:
+    """Report through campaigns' one door, in a transaction of its own (waiting out a database
+    outage: the outcome is known only now); False if not applied. ``message_id``, the peer's id
+    of what it took, is stored in the same transaction: a worker dying in between must not leave
+    a sent attempt with neither its lease nor its outcome."""
+    async def store() -> bool:
+        async with sessionmaker() as session, session.begin():
+            if message_id:
+                await release_sent(session, attempt_id, message_id)
+            try:
+                result = await record_outcome(session, attempt_id, OutcomeReport(kind=kind, note=note))
+            except (LookupError, OutcomeRejected):
+                log.exception("outcome %s for attempt %s refused", kind, attempt_id)
+                return False
+        return result.applied
+
+    return await until_stored(store, f"reporting attempt {attempt_id}")
 
 
 async def requeue_unsent(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
@@ -85,8 +99,11 @@ async def requeue_unsent(sessionmaker: async_sessionmaker[AsyncSession], attempt
     Unlike a lease that ran out, here the peer's answer proves nothing reached the debtor, so
     the attempt may be claimed again later; it no longer counts as a contact.
     """
-    async with sessionmaker() as session, session.begin():
-        await session.execute(
-            update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.STARTED.value)
-            .values(status=AttemptStatus.QUEUED.value, started_at=None, lease_owner="",
-                    lease_expires_at=None, not_before=retry_at, note=reason))
+    async def store() -> None:
+        async with sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.STARTED.value)
+                .values(status=AttemptStatus.QUEUED.value, started_at=None, lease_owner="",
+                        lease_expires_at=None, not_before=retry_at, note=reason))
+
+    await until_stored(store, f"requeueing attempt {attempt_id}")

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from campaigns.outcomes.report import KIND_TITLES, OutcomeKind
 from campaigns.queue.progress import ChannelProgress, channel_progress
+from models.outage import database_away
 
 
 def progress_line(progress: ChannelProgress) -> str:
@@ -37,8 +38,14 @@ async def show_progress(sessionmaker: async_sessionmaker[AsyncSession], channels
             await asyncio.wait_for(stop.wait(), every_s)
         except TimeoutError:
             pass
-        async with sessionmaker() as session:
-            lines = await channel_progress(session, channels, since, datetime.now(timezone.utc))
+        try:
+            async with sessionmaker() as session:
+                lines = await channel_progress(session, channels, since, datetime.now(timezone.utc))
+        except Exception as exc:
+            if not database_away(exc):
+                raise
+            print(f"[{datetime.now():%H:%M:%S}] база данных недоступна: {exc}", file=out, flush=True)
+            lines = []
         stamp = datetime.now().strftime("%H:%M:%S")
         for line in lines:
             print(f"[{stamp}] {progress_line(line)}", file=out, flush=True)

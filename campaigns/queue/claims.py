@@ -10,6 +10,7 @@ attempt that may have started is never handed out again (it goes to review inste
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.column_types import UtcDateTime, utc_now
 from models.enums import AttemptStatus
+from models.outage import database_away
 from models.outreach import Attempt
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(minutes=5)
 MIN_POSTPONEMENT = timedelta(seconds=1)
@@ -94,21 +98,28 @@ async def claim(
     """Claim up to ``limit`` attempts that pass ``check`` (budget, hours, live paid-check).
 
     An empty result means nothing is due. Attempts the check sets aside leave the due set
-    (postponed past now, or cancelled), so the loop ends without an artificial bound.
+    (postponed past now, or cancelled), so the loop ends without an artificial bound. If the
+    database goes away after some attempts were claimed, those are returned (their claims are
+    committed); with none claimed yet, the error goes up.
     """
     claimed: list[ClaimedAttempt] = []
-    while len(claimed) < limit:
-        moment = now or utc_now()
-        open_waves = await _open_waves(sessionmaker, moment)
-        async with sessionmaker() as session, session.begin():
-            taken = await _take_one(session, worker, channels, open_waves, moment, moment + lease)
-            if taken is None:
-                break
-            verdict = await check(session, taken, moment)
-            if verdict.go:
-                claimed.append(taken)
-            else:
-                await _set_aside(session, taken.id, verdict, moment)
+    try:
+        while len(claimed) < limit:
+            moment = now or utc_now()
+            open_waves = await _open_waves(sessionmaker, moment)
+            async with sessionmaker() as session, session.begin():
+                taken = await _take_one(session, worker, channels, open_waves, moment, moment + lease)
+                if taken is None:
+                    break
+                verdict = await check(session, taken, moment)
+                if verdict.go:
+                    claimed.append(taken)
+                else:
+                    await _set_aside(session, taken.id, verdict, moment)
+    except Exception as exc:
+        if not claimed or not database_away(exc):
+            raise
+        log.warning("database away after %s claims (%s); going on with those", len(claimed), exc)
     return claimed
 
 

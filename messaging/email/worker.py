@@ -21,12 +21,13 @@ from campaigns.queue.claims import PreContactCheck
 from campaigns.queue.precontact import pre_contact_check
 from messaging.email.compose import Attachment, Envelope, compose, message_id
 from messaging.email.smtp_sender import SmtpPool, Verdict
-from messaging.queue_work import StartedAttempt, claim_and_start, release_sent, report, requeue_unsent
+from messaging.queue_work import StartedAttempt, claim_and_start, report, requeue_unsent
 from messaging.settings import SmtpSettings
 from messaging.templating.render import EmailText, email_text
 from messaging.templating.store import TemplateStore
 from models.column_types import utc_now
 from models.enums import Channel
+from models.outage import database_away
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,14 @@ class EmailWorker:
     async def run(self, stop: asyncio.Event) -> None:
         try:
             while not stop.is_set():
-                started = await claim_and_start(self.sessionmaker, self.name, self.channel,
-                                                self.check, self.settings.pool_size * 4)
+                try:
+                    started = await claim_and_start(self.sessionmaker, self.name, self.channel,
+                                                    self.check, self.settings.pool_size * 4)
+                except Exception as exc:
+                    if not database_away(exc):
+                        raise
+                    log.warning("database away, no email claimed for now: %s", exc)
+                    started = []
                 if not started:
                     try:
                         await asyncio.wait_for(stop.wait(), IDLE_POLL_SECONDS)
@@ -91,11 +98,9 @@ class EmailWorker:
             await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
                                  f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
             return
-        async with self.sessionmaker() as session, session.begin():
-            await release_sent(session, attempt.id, msg_id)
         if result.verdict == Verdict.PERMANENT:
             await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
-                         f"сервер отказал: {result.reason}")
+                         f"сервер отказал: {result.reason}", message_id=msg_id)
         else:
             note = "; ".join(f"отказ для {a}: {why}" for a, why in result.refused.items())
-            await report(self.sessionmaker, attempt.id, OutcomeKind.DELIVERED, note)
+            await report(self.sessionmaker, attempt.id, OutcomeKind.DELIVERED, note, message_id=msg_id)

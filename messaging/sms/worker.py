@@ -29,6 +29,7 @@ from messaging.templating.render import sms_text
 from messaging.templating.store import TemplateStore
 from models.column_types import utc_now
 from models.enums import AttemptStatus, Channel
+from models.outage import database_away, until_stored
 from models.outreach import Attempt, SmsPart
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ IDLE_POLL_SECONDS = 1.0
 EVENT_BATCH = 500
 # A receipt for an id never stored (another system's message, a lost row) is dropped after this.
 EARLY_RECEIPT_SECONDS = 600.0
+EARLY_RETRY_SECONDS = 0.5
 SWEEP_SECONDS = 60.0
 # How long ``run`` waits, once stopped, for the SMSC to answer parts already handed in.
 STOP_GRACE_SECONDS = 30.0
@@ -93,18 +95,26 @@ class SmsWorker:
         sweep_every = min(SWEEP_SECONDS, self.settings.receipt_wait_hours * 3600 / 4)
         while not stop.is_set():
             now = asyncio.get_running_loop().time()
-            if now - last_lease > self.lease.total_seconds() / 3:
-                await keep_leases(self.sessionmaker, self.name, self.sender.pending_attempts(), self.lease)
-                last_lease = now
-            if now - last_sweep > sweep_every:
-                await self._expire_unreceipted()
-                last_sweep = now
-            if not self._bound.is_set() or self.sender.unanswered >= self.settings.window * 4:
-                # Nothing is claimed while the SMSC is away or enough is on its way already.
-                await _wait(stop, 0.05)
+            try:
+                if now - last_lease > self.lease.total_seconds() / 3:
+                    await keep_leases(self.sessionmaker, self.name, self.sender.pending_attempts(),
+                                      self.lease)
+                    last_lease = now
+                if now - last_sweep > sweep_every:
+                    await self._expire_unreceipted()
+                    last_sweep = now
+                if not self._bound.is_set() or self.sender.unanswered >= self.settings.window * 4:
+                    # Nothing is claimed while the SMSC is away or enough is on its way already.
+                    await _wait(stop, 0.05)
+                    continue
+                started = await claim_and_start(self.sessionmaker, self.name, self.channel,
+                                                self.check, CLAIM_BATCH)
+            except Exception as exc:
+                if not database_away(exc):
+                    raise
+                log.warning("database away, no SMS claimed for now: %s", exc)
+                await _wait(stop, IDLE_POLL_SECONDS)
                 continue
-            started = await claim_and_start(self.sessionmaker, self.name, self.channel, self.check,
-                                            CLAIM_BATCH)
             if not started:
                 await _wait(stop, IDLE_POLL_SECONDS)
                 continue
@@ -133,7 +143,15 @@ class SmsWorker:
 
     async def _consume(self) -> None:
         while True:
-            batch = [await self.sender.next_event()]
+            try:
+                # Receipts kept early are matched again after a while even if nothing else
+                # comes: the worker that sent their message may store its ids only now.
+                # (asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the cancel that
+                # stops this task when an event arrives at the same moment.)
+                async with asyncio.timeout(EARLY_RETRY_SECONDS if self._early else None):
+                    batch = [await self.sender.next_event()]
+            except TimeoutError:
+                batch = []
             while len(batch) < EVENT_BATCH:
                 try:
                     batch.append(self.sender.next_event_nowait())
@@ -145,21 +163,25 @@ class SmsWorker:
                 log.exception("SMS events not stored; the worker goes on")
 
     async def _apply(self, batch: list[SenderEvent]) -> None:
-        refused: list[MessageRefused] = []
-        receipts: list[Receipt] = []
-        async with self.sessionmaker() as session, session.begin():
-            for event in batch:
-                if isinstance(event, MessageAccepted):
-                    await self._store_parts(session, event)
-                elif isinstance(event, MessageRefused):
-                    refused.append(event)
-                elif isinstance(event, Receipt):
-                    receipts.append(event)
-                elif isinstance(event, LinkState):
-                    (self._bound.set if event.bound else self._bound.clear)()
+        """Store what the SMSC said; a database outage is waited out, since it will not say it
+        again (the message ids of accepted parts above all)."""
+        refused = [event for event in batch if isinstance(event, MessageRefused)]
+        receipts = [event for event in batch if isinstance(event, Receipt)]
+        accepted = [event for event in batch if isinstance(event, MessageAccepted)]
+        for event in batch:
+            if isinstance(event, LinkState):
+                (self._bound.set if event.bound else self._bound.clear)()
+        if accepted:
+            await until_stored(lambda: self._store_accepted(accepted),
+                               f"storing {len(accepted)} accepted SMS")
         for event in refused:
             await report(self.sessionmaker, event.attempt_id, OutcomeKind.UNDELIVERED, event.reason)
         await self._match_receipts(receipts + [receipt for receipt, _ in self._early.values()])
+
+    async def _store_accepted(self, accepted: list[MessageAccepted]) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            for event in accepted:
+                await self._store_parts(session, event)
 
     @staticmethod
     async def _store_parts(session: AsyncSession, event: MessageAccepted) -> None:
@@ -172,6 +194,13 @@ class SmsWorker:
     async def _match_receipts(self, receipts: list[Receipt]) -> None:
         if not receipts:
             return
+        finished = await until_stored(lambda: self._store_receipts(receipts),
+                                      f"storing {len(receipts)} SMS receipts")
+        for attempt_id, outcome in finished.items():
+            await report(self.sessionmaker, attempt_id, outcome)
+
+    async def _store_receipts(self, receipts: list[Receipt]) -> dict[int, OutcomeKind]:
+        """Each receipt on its part; the attempts whose every part has its final state now."""
         touched: set[int] = set()
         async with self.sessionmaker() as session, session.begin():
             for receipt in receipts:
@@ -191,8 +220,7 @@ class SmsWorker:
                 outcome = message_outcome(states)
                 if outcome is not None:
                     finished[attempt_id] = outcome
-        for attempt_id, outcome in finished.items():
-            await report(self.sessionmaker, attempt_id, outcome)
+        return finished
 
     def _keep_early(self, receipt: Receipt) -> None:
         now = asyncio.get_running_loop().time()
