@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,3 +13,5 @@ SESSIONMAKER: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("session
 TODAY: web.AppKey[Callable[[], date]] = web.AppKey("today")
 # The importer writes through its own connection (one transaction for a whole import).
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
+# The folder of the photos couriers attach to delivery results.
+COURIER_PHOTOS: web.AppKey[Path] = web.AppKey("courier_photos")
