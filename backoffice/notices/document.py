@@ -68,7 +68,9 @@ def _add_notice(document: Document, notice: Notice) -> None:
     total[0].text, total[1].text = "Итого", money(notice.total)
     for row in table.rows:
         row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_paragraph("Как оплатить").runs[0].bold = True
+    heading = document.add_paragraph()
+    heading.paragraph_format.space_before = Pt(12)
+    heading.add_run("Как оплатить").bold = True
     document.add_paragraph(_how_to_pay(notice))
     document.add_paragraph(
         "Если вы уже оплатили долг, не учитывайте это уведомление. Если вы не согласны с суммой, "

@@ -119,15 +119,16 @@ async def receive(request: web.Request) -> web.Response:
                 route_attempts(user.id).where(Attempt.id == result.attempt))).scalar()
             if attempt is None:
                 raise problem(404, "Такого задания в вашем маршруте нет.")
-            if attempt.status not in (AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value):
-                raise problem(409, "По этому заданию результат уже записан.")
             delivery = CourierDelivery(attempt_id=attempt.id, client_key=result.key,
                                        courier_login=user.login, device_time=result.device_time,
                                        received_at=now)
             session.add(delivery)
-            # A racing replay of the same key waits on the unique index here and then fails,
-            # before it has written anything.
+            # A racing replay of the same key (or another result for the same task) waits on the
+            # unique indexes here and then fails, before it has written anything.
             await session.flush()
+            await session.refresh(attempt)
+            if attempt.status not in (AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value):
+                raise problem(409, "По этому заданию результат уже записан.")
             if photo is not None:
                 delivery.photo = f"{now:%Y-%m}/{attempt.id}-{result.key}{_photo_suffix(photo)}"
                 stored = await asyncio.to_thread(

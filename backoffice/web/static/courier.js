@@ -77,7 +77,8 @@
   }
 
   function describe(result) {
-    const what = `«${result.title}», ${timeText(result.device_time)}`;
+    const photo = result.with_photo ? ", с фото" : "";
+    const what = `«${result.title}», ${timeText(result.device_time)}${photo}`;
     if (result.state === "sent") return `${what} — отправлено`;
     if (result.state === "rejected") return `${what} — не принято: ${result.message}`;
     return `${what} — записано на телефоне, ждёт отправки`;
@@ -155,6 +156,7 @@
                      state: "queued", message: "" };
     result.location = await locate();
     result.photo = await shrink(photo);
+    result.with_photo = Boolean(result.photo);
     await save(result);
     await paint();
     await sync();
