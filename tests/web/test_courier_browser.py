@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import BrowserContext, Page, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,9 +17,9 @@ from backoffice.web.app import create_app
 from backoffice.web.settings import WebSettings
 from models.courier import CourierDelivery
 from models.entities import Attempt, CaseEvent
+from tests.web.chromium import ARTIFACTS, chromium
 from tests.web.couriers import couriers_with_notices, jpeg_size, png
 from tests.web.login import PASSWORD
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 HERE = {"latitude": 54.6269, "longitude": 39.6916, "accuracy": 15}
@@ -64,14 +64,10 @@ async def served(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[tuple[str
 
 @pytest.fixture
 async def phone() -> AsyncIterator[BrowserContext]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield await browser.new_context(
-                viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                locale="ru-RU", geolocation=HERE, permissions=["geolocation"])
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        yield await browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+            locale="ru-RU", geolocation=HERE, permissions=["geolocation"])
 
 
 async def _courier_page(phone: BrowserContext, base_url: str, login: str) -> Page:

@@ -17,9 +17,9 @@ from models.entities import Account, Attempt, Building, Case, CourierRoute, Pers
 from models.ledger import account_ledger_for
 from models.ru_format import money
 from models.user import Role
+from tests.web.chromium import ARTIFACTS
 from tests.web.couriers import B3_ACCOUNTS, couriers_with_notices
 from tests.web.login import csrf_of, log_in, log_in_as
-from tests.web.test_browser import ARTIFACTS
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 
