@@ -1,0 +1,38 @@
+"""The demo's courier gets a day's work: the building with the most active cases, and a notice
+of debt queued for each of its cases (through the campaigns' attempt builder, as a plan would)."""
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backoffice.web.auth.users import assign_buildings
+from campaigns.queue.enqueue import AttemptKey, AttemptKind, queue_attempts
+from models.column_types import utc_now
+from models.entities import Account, Attempt, Building, Case, User
+from models.enums import CaseStatus, Channel
+
+DEMO_NOTICE = AttemptKind(Channel.COURIER, "debt_notice", "courier-notice")
+_KEY = AttemptKey("demo-courier-")
+
+
+async def give_demo_route(session: AsyncSession, login: str) -> tuple[str, int]:
+    """(the building's code, notices queued); run again, it queues nothing twice."""
+    courier = (await session.scalars(select(User).where(User.login == login))).one()
+    busiest = (await session.execute(
+        select(Building.id, Building.code).join(Account, Account.building_id == Building.id)
+        .join(Case, Case.account_id == Account.id)
+        .where(Case.status == CaseStatus.ACTIVE.value)
+        .group_by(Building.id, Building.code)
+        .order_by(func.count(Case.id).desc(), Building.code).limit(1))).first()
+    if busiest is None:
+        return "", 0
+    assert await assign_buildings(session, courier, [busiest.code]) == []
+    now = utc_now()
+    already = exists().where(Attempt.case_id == Case.id,
+                             Attempt.idempotency_key == _KEY.sql(Case.id))
+    queued = await queue_attempts(
+        session, select(Case.id).join(Account, Account.id == Case.account_id)
+        .where(Account.building_id == busiest.id, Case.status == CaseStatus.ACTIVE.value,
+               ~already),
+        DEMO_NOTICE, key=_KEY, start=now, now=now)
+    return busiest.code, queued.attempts
