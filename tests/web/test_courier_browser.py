@@ -163,15 +163,19 @@ async def test_two_deliveries_recorded_offline_sync_once(
     assert stored.startswith(b"\xff\xd8\xff") and jpeg_size(stored) == (1280, 960)
 
 
-async def test_a_courier_sees_only_own_tasks_and_cannot_post_anothers(
+async def test_a_courier_sees_only_own_tasks_and_cannot_post_anothers_on_a_shared_phone(
     phone: BrowserContext, served: tuple[str, list[str]],
     sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     base_url, _ = served
     page_b = await _courier_page(phone, base_url, "courier-b")
     theirs = await page_b.locator("li.task").first.get_attribute("data-attempt")
+    assert await page_b.evaluate("caches.has('vozvrat-courier')")
+    await page_b.click("text=Выйти")
+    await page_b.wait_for_url(f"{base_url}/login")
+    # The next courier on this phone finds no cached page of the one who left.
+    assert not await page_b.evaluate("caches.has('vozvrat-courier')")
     await page_b.close()
-    await phone.clear_cookies()
     page = await _courier_page(phone, base_url, "courier-a")
     assert await page.locator(f'li.task[data-attempt="{theirs}"]').count() == 0
     status = await page.evaluate("""async (attempt) => {

@@ -175,8 +175,12 @@
     record(button);
   });
   // Another courier may use this phone next: the page of this one's tasks leaves with them.
-  document.querySelector("form.logout").addEventListener("submit", () => {
-    if (window.caches) caches.delete("vozvrat-courier");
+  const logout = document.querySelector("form.logout");
+  logout.addEventListener("submit", async (event) => {
+    if (!window.caches) return;
+    event.preventDefault();
+    await caches.delete("vozvrat-courier");
+    logout.submit();
   });
   window.addEventListener("online", sync);
   window.addEventListener("offline", () => paint());
