@@ -70,6 +70,8 @@ ROUTES = (
     Route("POST", "/couriers", courier_assign.assign, "couriers_assign", MANAGERS),
     Route("GET", "/couriers/{login}/notices.pdf", courier_assign.courier_route_pdf,
           "couriers_notices", MANAGERS),
+    Route("GET", r"/couriers/photos/{attempt_id:\d+}", courier_assign.photo, "couriers_photo",
+          MANAGERS),
     Route("GET", "/imports", imports.show, "imports", MANAGERS),
     Route("POST", "/imports", imports.upload, "imports_upload", MANAGERS),
     Route("GET", "/plans", plans.show, "plans", STAFF),

@@ -14,14 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backoffice.web.api.encoding import parse_body, problem, reply
 from backoffice.web.auth.users import assign_buildings
-from backoffice.web.courier import route_pdf
-from backoffice.web.keys import SESSIONMAKER
+from backoffice.web.auth.audit import audit
+from backoffice.web.courier import COURIER_KINDS, route_pdf
+from backoffice.web.keys import COURIER_PHOTOS, SESSIONMAKER
+from campaigns.outcomes.report import KIND_TITLES
+from models.courier import CourierDelivery
 from models.entities import Account, Attempt, Building, Case, CourierRoute, User
 from models.enums import AttemptStatus, Channel
 from models.user import Role
 
 # The page lists buildings with open courier notices first; a city has thousands of buildings.
 PAGE_BUILDINGS = 500
+RECENT_RESULTS = 50
 
 
 class RouteRequest(BaseModel):
@@ -67,7 +71,17 @@ async def _overview(session: AsyncSession, search: str) -> dict[str, Any]:
         buildings = buildings.where(Building.street.ilike(f"%{search}%") | (Building.code == search))
     couriers = (await session.scalars(select(User).where(
         User.role == Role.COURIER.value, User.active.is_(True)).order_by(User.login))).all()
-    return {"buildings": (await session.execute(buildings)).all(), "couriers": couriers}
+    recent = (select(CourierDelivery, Attempt.outcome, Attempt.outcome_data, Attempt.finished_at,
+                     Account.number, Account.premises, Building.street, Building.house)
+              .join(Attempt, Attempt.id == CourierDelivery.attempt_id)
+              .join(Case, Case.id == Attempt.case_id)
+              .join(Account, Account.id == Case.account_id)
+              .join(Building, Building.id == Account.building_id)
+              .order_by(CourierDelivery.received_at.desc(), CourierDelivery.id.desc())
+              .limit(RECENT_RESULTS))
+    return {"buildings": (await session.execute(buildings)).all(), "couriers": couriers,
+            "recent": (await session.execute(recent)).all(),
+            "outcomes": {kind.value: KIND_TITLES[kind] for kind in COURIER_KINDS}}
 
 
 @aiohttp_jinja2.template("couriers.html")
@@ -110,6 +124,17 @@ async def courier_route_pdf(request: web.Request) -> web.Response:
         except UnknownCourier:
             raise web.HTTPNotFound(text=f"Курьера {login} нет.") from None
     return await route_pdf(request, courier.id, courier.login)
+
+
+async def photo(request: web.Request) -> web.FileResponse:
+    attempt_id = int(request.match_info["attempt_id"])
+    async with request.app[SESSIONMAKER]() as session:
+        name = await session.scalar(select(CourierDelivery.photo).where(
+            CourierDelivery.attempt_id == attempt_id))
+    if not name:
+        raise web.HTTPNotFound(text="К этому результату фото не приложено.")
+    await audit(request, f"courier_photo:{attempt_id}")
+    return web.FileResponse(request.app[COURIER_PHOTOS] / name)
 
 
 async def api_assign(request: web.Request) -> web.Response:

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backoffice.web.app import create_app
 from backoffice.web.settings import WebSettings
 from models.courier import CourierDelivery
-from models.entities import Account, Attempt, Building, Case, CaseEvent
+from models.entities import Account, Attempt, AuditEntry, Building, Case, CaseEvent
+from models.user import Role
 from tests.web.couriers import ROUTES, couriers_with_notices, png
-from tests.web.login import csrf_of, log_in
+from tests.web.login import csrf_of, log_in, log_in_as
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 
@@ -167,3 +168,28 @@ async def test_a_future_device_clock_does_not_date_the_outcome_ahead(
     assert attempt is not None and attempt.finished_at is not None
     assert before <= attempt.finished_at <= datetime.now(timezone.utc)
     assert delivery.device_time == ahead.replace(microsecond=ahead.microsecond)
+
+
+async def test_a_manager_sees_the_results_with_their_place_and_photo(
+    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    with_photo, without = (await _tasks_of(sessionmaker, "B1"))[:2]
+    photo = png(20, 10)
+    assert await log_in(client, "courier-a") == 302
+    token = await csrf_of(client, "/courier")
+    assert (await _post(client, token, _result(with_photo, photo=photo)))[0] == 200
+    assert (await _post(client, token, _result(without, kind="courier_nobody_home",
+                                               latitude=None, longitude=None, accuracy=None)))[0] == 200
+    assert (await client.get(f"/couriers/photos/{with_photo}")).status == 403
+    await client.post("/logout", data={"_csrf": token})
+    await log_in_as(client, engine, Role.MANAGER)
+    page = await (await client.get("/couriers")).text()
+    assert f'<tr data-attempt="{with_photo}">' in page and f'<tr data-attempt="{without}">' in page
+    assert "54.62690, 39.69160" in page and "(±12 м)" in page and "не передано" in page
+    assert "никого нет дома" in page and f'href="/couriers/photos/{with_photo}"' in page
+    assert await (await client.get(f"/couriers/photos/{with_photo}")).read() == photo
+    assert (await client.get(f"/couriers/photos/{without}")).status == 404
+    async with sessionmaker() as session:
+        seen = await session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.subject == f"courier_photo:{with_photo}"))
+    assert seen == 1
