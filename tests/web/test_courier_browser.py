@@ -17,9 +17,10 @@ from backoffice.web.app import create_app
 from backoffice.web.settings import WebSettings
 from models.courier import CourierDelivery
 from models.entities import Attempt, CaseEvent
+from models.user import Role
 from tests.web.chromium import ARTIFACTS, chromium
 from tests.web.couriers import couriers_with_notices, jpeg_size, png
-from tests.web.login import PASSWORD
+from tests.web.login import PASSWORD, add_user
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 HERE = {"latitude": 54.6269, "longitude": 39.6916, "accuracy": 15}
@@ -188,3 +189,25 @@ async def test_a_courier_sees_only_own_tasks_and_cannot_post_anothers_on_a_share
       return response.status;
     }""", theirs)
     assert status == 404 and (await _synced(sessionmaker))[:2] == (0, 0)
+
+
+async def test_a_manager_gives_a_courier_a_building(
+    served: tuple[str, list[str]], engine: AsyncEngine
+) -> None:
+    base_url, _ = served
+    await add_user(engine, "manager", Role.MANAGER)
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+        page.set_default_timeout(20_000)
+        await page.goto(f"{base_url}/login")
+        await page.fill("input[name=login]", "manager")
+        await page.fill("input[name=password]", PASSWORD)
+        await page.click("button[type=submit]")
+        await page.click("header nav >> text=Курьеры")
+        await page.select_option("#assign select[name=courier]", "courier-b")
+        await page.check('#buildings tr[data-building="B2"] input[type=checkbox]')
+        await page.click("#assign button[type=submit]")
+        await expect(page.locator(".notice")).to_contain_text("Дома назначены курьеру courier-b")
+        await expect(page.locator('#buildings tr[data-building="B2"] .current')
+                     ).to_have_text("courier-b")
+        await _shot(page, "couriers")
