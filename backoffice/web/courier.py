@@ -5,6 +5,7 @@ their courier_route rows, so another courier's task is simply not found (404).
 """
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from backoffice.web.auth.audit import audit
 from backoffice.web.keys import SESSIONMAKER, TODAY
 from campaigns.outcomes.record import record_outcome
 from campaigns.outcomes.report import KIND_TITLES, KINDS_BY_CHANNEL, OutcomeKind, OutcomeReport
+from models.column_types import utc_now
 from models.entities import Account, Attempt, Building, Case, CourierRoute, Person
 from models.enums import AttemptStatus, Channel
 
@@ -41,13 +43,14 @@ def route_attempts(user_id: int) -> Select[Any]:
 
 
 def tasks_of(user_id: int) -> Select[Any]:
-    """The courier's open tasks with where to go and whom for."""
+    """The courier's open tasks due by the end of today, with where to go and whom for."""
+    tomorrow = datetime.combine(utc_now().date() + timedelta(days=1), time(), timezone.utc)
     return (route_attempts(user_id)
             .add_columns(Account.number, Account.premises, Building.street, Building.house,
                          Person.last_name, Person.first_name, Person.middle_name)
             .join(Building, Building.id == Account.building_id)
             .outerjoin(Person, Person.id == Attempt.person_id)
-            .where(Attempt.status.in_(_OPEN))
+            .where(Attempt.status.in_(_OPEN), Attempt.not_before < tomorrow)
             .order_by(Building.street, Building.house, Account.premises, Attempt.id))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.web.app import create_app
@@ -193,3 +193,15 @@ async def test_a_manager_sees_the_results_with_their_place_and_photo(
         seen = await session.scalar(select(func.count(AuditEntry.id)).where(
             AuditEntry.subject == f"courier_photo:{with_photo}"))
     assert seen == 1
+
+
+async def test_the_page_lists_only_the_notices_due_today(
+    client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    today, later = (await _tasks_of(sessionmaker, "B1"))[:2]
+    async with sessionmaker.begin() as session:
+        await session.execute(update(Attempt).where(Attempt.id == later).values(
+            not_before=datetime.now(timezone.utc) + timedelta(days=2)))
+    assert await log_in(client, "courier-a") == 302
+    page = await (await client.get("/courier")).text()
+    assert f'data-attempt="{today}"' in page and f'data-attempt="{later}"' not in page
