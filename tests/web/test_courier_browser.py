@@ -179,6 +179,12 @@ async def test_a_courier_sees_only_own_tasks_and_cannot_post_anothers_on_a_share
     await page_b.close()
     page = await _courier_page(phone, base_url, "courier-a")
     assert await page.locator(f'li.task[data-attempt="{theirs}"]').count() == 0
+    task = page.locator("li.task").first
+    await task.locator("input[name=photo]").set_input_files(
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not a photo"})
+    await task.locator("button[value=courier_refused]").click()
+    await expect(task.locator(".state")).to_contain_text("не открывается как фото")
+    await expect(task.locator("button[value=courier_refused]")).to_be_visible()
     status = await page.evaluate("""async (attempt) => {
       const body = new FormData();
       body.append("key", crypto.randomUUID()); body.append("attempt", attempt);

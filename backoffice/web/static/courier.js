@@ -154,9 +154,16 @@
     const result = { key: newKey(), login, attempt: task.dataset.attempt, kind: button.value,
                      title: button.textContent.trim(), device_time: new Date().toISOString(),
                      state: "queued", message: "" };
-    result.location = await locate();
-    result.photo = await shrink(photo);
+    try {
+      result.photo = await shrink(photo);
+    } catch (error) {
+      task.classList.remove("queued");
+      task.querySelector(".state").textContent =
+        "Этот файл не открывается как фото: выберите снимок или запишите результат без фото.";
+      return;
+    }
     result.with_photo = Boolean(result.photo);
+    result.location = await locate();
     await save(result);
     await paint();
     await sync();
