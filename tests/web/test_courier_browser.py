@@ -43,8 +43,10 @@ FORGET_REPLIES = """() => new Promise((resolve, reject) => {
 
 
 @pytest.fixture
-async def served(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[tuple[str, list[str]]]:
-    """The app's address and the paths of the requests that reached it."""
+async def served(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+                 tmp_path: Path) -> AsyncIterator[tuple[str, list[str]]]:
+    """The app's address and the paths of the requests that reached it (the database is emptied
+    afterwards, through ``sessionmaker``)."""
     await utility_with_cases(engine, tmp_path / "export")
     await couriers_with_notices(engine)
     app = create_app(engine, today=CASES_AS_OF,

@@ -25,7 +25,8 @@ from tests.web.world import CASES_AS_OF, utility_with_cases
 
 
 @pytest.fixture
-async def client(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[TestClient]:
+async def client(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+                 tmp_path: Path) -> AsyncIterator[TestClient]:
     await utility_with_cases(engine, tmp_path / "export")
     await couriers_with_notices(engine)
     async with TestClient(TestServer(create_app(engine, today=CASES_AS_OF))) as client:

@@ -31,7 +31,8 @@ async def photos(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def client(engine: AsyncEngine, tmp_path: Path, photos: Path) -> AsyncIterator[TestClient]:
+async def client(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+                 tmp_path: Path, photos: Path) -> AsyncIterator[TestClient]:
     await utility_with_cases(engine, tmp_path / "export")
     await couriers_with_notices(engine)
     app = create_app(engine, today=CASES_AS_OF,
