@@ -6,6 +6,7 @@ from models.billing import Charge, Payment
 from models.building import Building
 from models.case import Case, CaseEvent, Dispute, Instalment, Promise
 from models.court_filing import CourtFiling
+from models.courier import CourierDelivery
 from models.organisation import Creditor
 from models.outreach import Attempt, SmsPart, Wave, WaveMember
 from models.ownership import Ownership, OwnershipRepresentative
@@ -24,6 +25,7 @@ __all__ = [
     "CourtFiling",
     "ContactRefusal",
     "Creditor",
+    "CourierDelivery",
     "CourierRoute",
     "Dispute",
     "Instalment",

@@ -21,6 +21,7 @@ from backoffice.cli.serve_command import add_server_options, serve
 from backoffice.demo_data.flow import run_demo_flow
 from backoffice.demo_data.generator import DemoConfig, default_jobs, generate
 from backoffice.imports.pipeline import import_files
+from backoffice.notices.demo_route import give_demo_route
 from backoffice.web.app import create_app
 from backoffice.web.auth.users import save_user
 from models.db import make_sessionmaker
@@ -71,6 +72,10 @@ async def run(args: argparse.Namespace) -> int:
         for failure in failures:
             print(f"внимание: {failure}", file=sys.stderr, flush=True)
         await create_demo_users(engine)
+        async with make_sessionmaker(engine).begin() as session:
+            building, notices = await give_demo_route(session, Role.COURIER.value)
+        print(f"Курьеру {Role.COURIER.value} назначен дом {building}, уведомлений: {notices}",
+              flush=True)
         print(f"Судебные пакеты: {args.data_dir / 'packs'}; журналы пиров: {args.data_dir / 'peers'}",
               flush=True)
         await serve(create_app(engine), args.host, args.port)

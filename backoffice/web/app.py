@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backoffice.web import accounts, court, courier, dashboard, imports, lawyer, legal, plans, waves
 from backoffice.web import errors, import_jobs, list_exports, playground, recordings
+from backoffice.web import courier_assign, courier_sync
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
 from backoffice.web.auth.access import (
@@ -34,7 +35,7 @@ from backoffice.web.auth.access import (
 from backoffice.web.auth.limits import LoginLimiter
 from backoffice.web.cases import export as case_export
 from backoffice.web.cases import pages as case_pages
-from backoffice.web.keys import ENGINE, SESSION_LIFETIME, SESSIONMAKER, TODAY
+from backoffice.web.keys import COURIER_PHOTOS, ENGINE, SESSION_LIFETIME, SESSIONMAKER, TODAY
 from backoffice.web.settings import WebSettings, web_settings
 from models import ru_format
 from models.db import make_sessionmaker
@@ -66,6 +67,15 @@ ROUTES = (
     Route("POST", "/cases/{case_id}/court-events", court.post_form, "case_court", LAWYERS),
     Route("GET", "/courier", courier.show, "courier", COURIERS),
     Route("POST", r"/courier/tasks/{attempt_id:\d+}", courier.record, "courier_record", COURIERS),
+    Route("POST", "/courier/results", courier_sync.receive, "courier_results", COURIERS),
+    Route("GET", "/courier-sw.js", courier.service_worker, "courier_sw", PUBLIC),
+    Route("GET", "/courier/notices.pdf", courier.own_route_pdf, "courier_notices", COURIERS),
+    Route("GET", "/couriers", courier_assign.show, "couriers", MANAGERS),
+    Route("POST", "/couriers", courier_assign.assign, "couriers_assign", MANAGERS),
+    Route("GET", "/couriers/{login}/notices.pdf", courier_assign.courier_route_pdf,
+          "couriers_notices", MANAGERS),
+    Route("GET", r"/couriers/photos/{attempt_id:\d+}", courier_assign.photo, "couriers_photo",
+          MANAGERS),
     Route("GET", "/imports", imports.show, "imports", MANAGERS),
     Route("POST", "/imports", imports.upload, "imports_upload", MANAGERS),
     Route("GET", "/plans", plans.show, "plans", STAFF),
@@ -98,6 +108,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     app[ENGINE] = engine
     app[SESSIONMAKER] = make_sessionmaker(engine)
     app[TODAY] = (lambda: today) if today else date.today
+    app[COURIER_PHOTOS] = Path(settings.courier_photo_dir)
     app[auth_views.LIMITER] = LoginLimiter(
         {"login": settings.login_attempts, "addr": settings.address_login_attempts},
         settings.login_window_seconds)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,3 +15,5 @@ TODAY: web.AppKey[Callable[[], date]] = web.AppKey("today")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 # How long a login lasts, checked on the server as well as by the cookie's own age.
 SESSION_LIFETIME: web.AppKey[timedelta] = web.AppKey("session_lifetime")
+# The folder of the photos couriers attach to delivery results.
+COURIER_PHOTOS: web.AppKey[Path] = web.AppKey("courier_photos")

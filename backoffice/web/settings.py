@@ -20,6 +20,9 @@ class WebSettings(BaseModel):
     login_window_seconds: int = 300
     # Billing files uploaded through the importer page.
     max_upload_mb: int = 512
+    # Where the photos couriers attach to their delivery results are kept (relative: to the
+    # working directory).
+    courier_photo_dir: str = "var/courier-photos"
 
 
 def web_settings() -> WebSettings:

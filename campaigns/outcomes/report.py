@@ -102,6 +102,17 @@ class TranscriptTurn(BaseModel):
     text: str
 
 
+class GeoFix(BaseModel):
+    """Where the courier's phone was when the result was recorded (the browser's geolocation)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    latitude: Annotated[float, Field(ge=-90, le=90)]
+    longitude: Annotated[float, Field(ge=-180, le=180)]
+    # The phone's own estimate of its error radius, in metres.
+    accuracy_m: Annotated[float, Field(ge=0)] | None = None
+
+
 class OutcomeReport(BaseModel):
     """The outcome of one attempt as the channel saw it; campaigns decides what follows."""
 
@@ -131,6 +142,8 @@ class OutcomeReport(BaseModel):
     # A call that reached an answering machine left a voice message on it: a contact of its own
     # in the messages class of the contact budget (230-ФЗ ст. 7 ч. 5).
     voice_message_left: bool = False
+    # A courier's result carries where it was recorded, if the phone could tell.
+    location: GeoFix | None = None
     note: str = ""
     actor: str = Field(default="system", max_length=100)
 
@@ -145,6 +158,8 @@ class OutcomeReport(BaseModel):
             raise ValueError("listening is only measured on an answered call")
         if self.voice_message_left and self.kind != OutcomeKind.MACHINE:
             raise ValueError("a voice message is only left on an answering machine")
+        if self.location is not None and self.kind not in _COURIER_KINDS:
+            raise ValueError("only a courier's result carries a location")
         if self.promise_amount is not None and self.promise_date is None:
             raise ValueError("a promised amount needs a promise date")
         return self

@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backoffice.web.app import create_app
 from models.user import Role
 from tests.imports.files import write_utility
+from tests.web.chromium import ARTIFACTS, chromium
 from tests.web.login import PASSWORD, add_user
 from tests.web.world import CASES_AS_OF, utility_with_cases
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture
 async def base_url(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
@@ -39,12 +34,8 @@ async def base_url(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSe
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        yield browser
 
 
 async def _logged_in(browser: Browser, base_url: str, login: str) -> Page:

@@ -10,11 +10,11 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from backoffice.legal.court_events import CourtEventRequest
-from backoffice.web import court
+from backoffice.web import court, courier, courier_assign
 from backoffice.web.api import handlers
 from backoffice.web.api.encoding import reply
 from backoffice.web.api.schemas import AccountQuery, AttemptQuery, WaveRequest
-from backoffice.web.auth.access import LAWYERS, MANAGERS, PUBLIC, STAFF, Route
+from backoffice.web.auth.access import COURIERS, LAWYERS, MANAGERS, PUBLIC, STAFF, Route
 from backoffice.web.cases.registry import CaseFilter
 from campaigns.outcomes.report import OutcomeReport
 from models.user import Role
@@ -60,6 +60,11 @@ API_ROUTES = (
          "Попытки контакта", query=AttemptQuery),
     _api("POST", r"/attempts/{attempt_id:\d+}/outcome", handlers.post_outcome, "outcome", MANAGERS,
          "Исход попытки (через правила исходов кампаний)", body=OutcomeReport),
+    _api("GET", "/courier/tasks", courier.api_tasks, "courier_tasks", COURIERS,
+         "Открытые задания курьера (только его дома; просмотр журналируется)"),
+    _api("POST", "/courier-routes", courier_assign.api_assign, "courier_routes", MANAGERS,
+         "Назначить курьеру дома (у дома один курьер; неизвестные коды — ничего не меняется)",
+         body=courier_assign.RouteRequest),
     _api("POST", "/imports", handlers.post_import, "imports", MANAGERS,
          "Загрузка файлов биллинга (поле files, CSV/XLSX); отчёт с ошибками строк", multipart=True),
 )
