@@ -107,12 +107,14 @@ class SmtpPool:
             except aiosmtplib.SMTPException:
                 client.close()
 
-    async def send_once(self, message: EmailMessage) -> SendResult:
-        """One try (a stale pooled connection is reopened once, as it never took the message)."""
+    async def send_once(self, message: EmailMessage, sender: str | None = None) -> SendResult:
+        """One try (a stale pooled connection is reopened once, as it never took the message).
+
+        ``sender`` is the envelope sender (the From address when None)."""
         for fresh in (False, True):
             try:
                 async with self.connection() as client:
-                    refused, _ = await client.send_message(message)
+                    refused, _ = await client.send_message(message, sender=sender)
             except aiosmtplib.SMTPServerDisconnected as exc:
                 if fresh:
                     return classify(exc)
@@ -123,11 +125,11 @@ class SmtpPool:
                 address: f"{answer.code} {answer.message}" for address, answer in refused.items()})
         raise AssertionError("unreachable")
 
-    async def send(self, message: EmailMessage) -> SendResult:
+    async def send(self, message: EmailMessage, sender: str | None = None) -> SendResult:
         """Send, trying again after a temporary refusal with a doubling pause, ``tries`` in all."""
         pause = self.settings.retry_pause_seconds
         for attempt in range(1, self.settings.tries + 1):
-            result = await self.send_once(message)
+            result = await self.send_once(message, sender)
             if result.verdict != Verdict.TRANSIENT or attempt == self.settings.tries:
                 return SendResult(result.verdict, result.reason, result.refused, attempt)
             log.info("temporary refusal (%s), try %s of %s in %.1f s", result.reason, attempt,

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from campaigns.outcomes import OutcomeKind
 from campaigns.queue.claims import PreContactCheck
 from campaigns.queue.precontact import pre_contact_check
+from messaging.email.bounce_receiver import BounceReceiver
 from messaging.email.compose import Attachment, Envelope, compose, message_id
+from messaging.email.dsn import verp_address
 from messaging.email.smtp_sender import SmtpPool, Verdict
 from messaging.queue_work import StartedAttempt, claim_and_start, release_sent, report, requeue_unsent
 from messaging.settings import SmtpSettings
@@ -59,6 +61,9 @@ class EmailWorker:
         self.pool = SmtpPool(self.settings)
 
     async def run(self, stop: asyncio.Event) -> None:
+        bounces = BounceReceiver(self.sessionmaker, self.settings) if self.settings.bounce_listen else None
+        if bounces is not None:
+            await bounces.start()
         try:
             while not stop.is_set():
                 started = await claim_and_start(self.sessionmaker, self.name, self.channel,
@@ -72,6 +77,8 @@ class EmailWorker:
                 await asyncio.gather(*(self._deliver(item) for item in started))
         finally:
             await self.pool.close()
+            if bounces is not None:
+                await bounces.stop()
 
     async def _deliver(self, item: StartedAttempt) -> None:
         attempt = item.attempt
@@ -86,7 +93,8 @@ class EmailWorker:
             await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
                          f"письмо не сформировано: {exc}")
             return
-        result = await self.pool.send(message)
+        sender = verp_address(self.settings.return_path, attempt.id) if self.settings.return_path else None
+        result = await self.pool.send(message, sender)
         if result.verdict == Verdict.TRANSIENT:
             await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
                                  f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
