@@ -36,6 +36,7 @@ from messaging.peers.smtp_sim import start_smtp  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "messaging.json"
 GOAL_SMS_PER_SECOND = 4000
 GOAL_EMAILS_PER_SECOND = 600
+SENDER, RECIPIENT = "dolg@uk-dom.example", "debtor@example.test"
 SMS_TEXT = "Долг по л/с 100200: 5 000,00 руб. Оплатите, пожалуйста."
 
 
@@ -64,29 +65,29 @@ async def sms_run(port: int, count: int, window: int) -> dict[str, float]:
             "cpu_us_per_message": round(cpu / count * 1e6, 1)}
 
 
-def letter(index: int) -> object:
+def letter(index: int) -> bytes:
     body = ("Здравствуйте, Иван Петрович! По лицевому счёту 100200 числится задолженность "
             "5 000,00 ₽. Просим оплатить её в ближайшее время.\n") * 6
     text = EmailText(f"Напоминание о задолженности № {index}", body, f"<html><body><p>{body}</p></body></html>")
-    return compose(Envelope("dolg@uk-dom.example", "УК «Дом»", f"debtor{index}@example.test", "Иванов Иван"),
+    return compose(Envelope(SENDER, "УК «Дом»", RECIPIENT, "Иванов Иван"),
                    text, message_id(f"bench-{index}", "uk-dom.example"))
 
 
 async def email_run(port: int, count: int, mode: str) -> dict[str, float]:
     settings = SmtpSettings(port=port, pool_size=4 if mode == "pool_of_4" else 1)
     messages = [letter(i) for i in range(count)]
-    size = len(messages[0].as_bytes())
+    size = len(messages[0])
     started, cpu = time.perf_counter(), time.process_time()
     opened = 0
     if mode == "new_connection_each":
         for message in messages:
             pool = SmtpPool(settings)
-            assert (await pool.send(message)).verdict == Verdict.ACCEPTED
+            assert (await pool.send(message, SENDER, [RECIPIENT])).verdict == Verdict.ACCEPTED
             await pool.close()
             opened += pool.connections_opened
     else:
         pool = SmtpPool(settings)
-        results = await asyncio.gather(*(pool.send(m) for m in messages))
+        results = await asyncio.gather(*(pool.send(m, SENDER, [RECIPIENT]) for m in messages))
         assert all(r.verdict == Verdict.ACCEPTED for r in results)
         await pool.close()
         opened = pool.connections_opened

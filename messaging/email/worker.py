@@ -93,8 +93,9 @@ class EmailWorker:
             await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
                          f"письмо не сформировано: {exc}")
             return
-        sender = verp_address(self.settings.return_path, attempt.id) if self.settings.return_path else None
-        result = await self.pool.send(message, sender)
+        sender = (verp_address(self.settings.return_path, attempt.id) if self.settings.return_path
+                  else self.settings.sender)
+        result = await self.pool.send(message, sender, [attempt.address])
         if result.verdict == Verdict.TRANSIENT:
             await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
                                  f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
