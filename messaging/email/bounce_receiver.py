@@ -103,6 +103,9 @@ class BounceReceiver:
                 log.warning("bounce to attempt %s returns message %s, not %s: dropped", attempt_id,
                             report.original_message_id, expected)
                 return False
+            if not attempt.message_id:
+                # The bounce overtook the worker's record of the server's 250.
+                attempt.message_id = expected
             result = await record_late_failure(session, attempt_id, OutcomeKind.UNDELIVERED,
                                                f"письмо вернулось: {report.reason()}")
         log.info("attempt %s bounced (%s): %s", attempt_id, "recorded" if result.applied else

@@ -21,7 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from campaigns.outcomes import OutcomeKind
 from campaigns.queue.claims import DEFAULT_LEASE, PreContactCheck
 from campaigns.queue.precontact import pre_contact_check
-from messaging.queue_work import StartedAttempt, claim_and_start, keep_leases, release_sent, report
+from messaging.queue_work import (
+    Outcome,
+    StartedAttempt,
+    claim_and_start,
+    keep_leases,
+    release_sent,
+    report,
+    report_all,
+)
 from messaging.settings import SmppSettings
 from messaging.sms.sender import MessageAccepted, MessageRefused, SenderEvent, SmsSender
 from messaging.sms.smpp_link import LinkState, Receipt, ReceiptState
@@ -157,8 +165,8 @@ class SmsWorker:
                     receipts.append(event)
                 elif isinstance(event, LinkState):
                     (self._bound.set if event.bound else self._bound.clear)()
-        for event in refused:
-            await report(self.sessionmaker, event.attempt_id, OutcomeKind.UNDELIVERED, event.reason)
+        await report_all(self.sessionmaker, [Outcome(e.attempt_id, OutcomeKind.UNDELIVERED, e.reason)
+                                             for e in refused])
         await self._match_receipts(receipts + [receipt for receipt, _ in self._early.values()])
 
     @staticmethod
@@ -191,8 +199,8 @@ class SmsWorker:
                 outcome = message_outcome(states)
                 if outcome is not None:
                     finished[attempt_id] = outcome
-        for attempt_id, outcome in finished.items():
-            await report(self.sessionmaker, attempt_id, outcome)
+        await report_all(self.sessionmaker, [Outcome(attempt_id, outcome)
+                                             for attempt_id, outcome in finished.items()])
 
     def _keep_early(self, receipt: Receipt) -> None:
         now = asyncio.get_running_loop().time()
