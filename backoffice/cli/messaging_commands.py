@@ -113,7 +113,7 @@ async def _email_send_test(args: argparse.Namespace) -> int:
                       EmailText(args.subject, args.text + "\n", html), msg_id, attachments)
     pool = SmtpPool(settings, size=1)
     try:
-        result = await pool.send(message)
+        result = await pool.send(message, settings.sender, [args.to])
     finally:
         await pool.close()
     if result.verdict != Verdict.ACCEPTED:

@@ -7,6 +7,7 @@ from campaigns.outcomes.record import (
     cancel_queued_attempts,
     record_outcome,
 )
+from campaigns.outcomes.late_failure import record_late_failure
 from campaigns.outcomes.report import Intent, OutcomeKind, OutcomeReport, TranscriptTurn
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "OutcomeResult",
     "TranscriptTurn",
     "cancel_queued_attempts",
+    "record_late_failure",
     "record_outcome",
 ]

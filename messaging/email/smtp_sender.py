@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from enum import StrEnum
 
 import aiosmtplib
@@ -107,12 +106,12 @@ class SmtpPool:
             except aiosmtplib.SMTPException:
                 client.close()
 
-    async def send_once(self, message: EmailMessage) -> SendResult:
+    async def send_once(self, message: bytes, sender: str, recipients: Sequence[str]) -> SendResult:
         """One try (a stale pooled connection is reopened once, as it never took the message)."""
         for fresh in (False, True):
             try:
                 async with self.connection() as client:
-                    refused, _ = await client.send_message(message)
+                    refused, _ = await client.sendmail(sender, recipients, message)
             except aiosmtplib.SMTPServerDisconnected as exc:
                 if fresh:
                     return classify(exc)
@@ -123,11 +122,11 @@ class SmtpPool:
                 address: f"{answer.code} {answer.message}" for address, answer in refused.items()})
         raise AssertionError("unreachable")
 
-    async def send(self, message: EmailMessage) -> SendResult:
-        """Send, trying again after a temporary refusal with a doubling pause, ``tries`` in all."""
+    async def send(self, message: bytes, sender: str, recipients: Sequence[str]) -> SendResult:
+        """Send ``message`` (compose.py's bytes) from the envelope ``sender``, trying again after a temporary refusal with a doubling pause, ``tries`` in all."""
         pause = self.settings.retry_pause_seconds
         for attempt in range(1, self.settings.tries + 1):
-            result = await self.send_once(message)
+            result = await self.send_once(message, sender, recipients)
             if result.verdict != Verdict.TRANSIENT or attempt == self.settings.tries:
                 return SendResult(result.verdict, result.reason, result.refused, attempt)
             log.info("temporary refusal (%s), try %s of %s in %.1f s", result.reason, attempt,

@@ -19,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from campaigns.outcomes import OutcomeKind
 from campaigns.queue.claims import PreContactCheck
 from campaigns.queue.precontact import pre_contact_check
+from messaging.email.bounce_receiver import BounceReceiver
 from messaging.email.compose import Attachment, Envelope, compose, message_id
+from messaging.email.dsn import verp_address
 from messaging.email.smtp_sender import SmtpPool, Verdict
-from messaging.queue_work import StartedAttempt, claim_and_start, report, requeue_unsent
+from messaging.queue_work import Outcome, StartedAttempt, claim_and_start, report_all, requeue_unsent
 from messaging.settings import SmtpSettings
 from messaging.templating.render import EmailText, email_text
 from messaging.templating.store import TemplateStore
@@ -60,6 +62,9 @@ class EmailWorker:
         self.pool = SmtpPool(self.settings)
 
     async def run(self, stop: asyncio.Event) -> None:
+        bounces = BounceReceiver(self.sessionmaker, self.settings) if self.settings.bounce_listen else None
+        if bounces is not None:
+            await bounces.start()
         try:
             while not stop.is_set():
                 try:
@@ -76,11 +81,15 @@ class EmailWorker:
                     except TimeoutError:
                         pass
                     continue
-                await asyncio.gather(*(self._deliver(item) for item in started))
+                outcomes = await asyncio.gather(*(self._deliver(item) for item in started))
+                await report_all(self.sessionmaker, [o for o in outcomes if o is not None])
         finally:
             await self.pool.close()
+            if bounces is not None:
+                await bounces.stop()
 
-    async def _deliver(self, item: StartedAttempt) -> None:
+    async def _deliver(self, item: StartedAttempt) -> Outcome | None:
+        """Send one email; its outcome, or None when it went back to the queue."""
         attempt = item.attempt
         msg_id = message_id(attempt.idempotency_key, self.settings.message_id_domain)
         try:
@@ -90,17 +99,15 @@ class EmailWorker:
                               text, msg_id, self.attachments(item, text))
         except Exception as exc:
             log.exception("email for attempt %s not composed", attempt.id)
-            await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
-                         f"письмо не сформировано: {exc}")
-            return
-        result = await self.pool.send(message)
+            return Outcome(attempt.id, OutcomeKind.UNDELIVERED, f"письмо не сформировано: {exc}")
+        sender = (verp_address(self.settings.return_path, attempt.id) if self.settings.return_path
+                  else self.settings.sender)
+        result = await self.pool.send(message, sender, [attempt.address])
         if result.verdict == Verdict.TRANSIENT:
             await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
                                  f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
-            return
+            return None
         if result.verdict == Verdict.PERMANENT:
-            await report(self.sessionmaker, attempt.id, OutcomeKind.UNDELIVERED,
-                         f"сервер отказал: {result.reason}", message_id=msg_id)
-        else:
-            note = "; ".join(f"отказ для {a}: {why}" for a, why in result.refused.items())
-            await report(self.sessionmaker, attempt.id, OutcomeKind.DELIVERED, note, message_id=msg_id)
+            return Outcome(attempt.id, OutcomeKind.UNDELIVERED, f"сервер отказал: {result.reason}", msg_id)
+        note = "; ".join(f"отказ для {a}: {why}" for a, why in result.refused.items())
+        return Outcome(attempt.id, OutcomeKind.DELIVERED, note, msg_id)

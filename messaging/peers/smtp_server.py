@@ -1,12 +1,14 @@
 """Vozvrat's loopback SMTP server for tests and the benchmark, on aiosmtpd (run as a child process).
 
     python messaging/peers/smtp_server.py --port 0 [--spool DIR] [--cert C --key K] [--auth USER:PASS]
-                                      [--lifetime 600]
+                                      [--lifetime 600] [--bounce-to HOST:PORT]
 
 Prints ``LISTENING <port>``. Offers STARTTLS with the given certificate (and then requires it),
 AUTH PLAIN/LOGIN when ``--auth`` is given, and answers by the recipient's local part:
 ``bounce-*`` 550 at RCPT (permanent), ``defer-*`` 451 at RCPT (always temporary), ``flaky-*``
-451 the first time an address is seen and 250 after, ``toolarge-*`` 552 at DATA. Each accepted
+451 the first time an address is seen and 250 after, ``toolarge-*`` 552 at DATA, ``late-*``
+250 and then, as an MTA whose next hop fails, a delivery status notification (RFC 3464) to the
+envelope sender over SMTP at ``--bounce-to``. Each accepted
 message is written to the spool (if given) as ``<ns>.eml`` with ``<ns>.json`` (envelope sender,
 recipients); the benchmark runs without one.
 """
@@ -15,20 +17,59 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import email.utils
 import signal
 import time
 import ssl
 from pathlib import Path
 from typing import Any
 
+import aiosmtplib
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+BOUNCE_DELAY_SECONDS = 0.3
+DSN = """From: MAILER-DAEMON@test-smtp.localhost (Mail Delivery System)
+To: {sender}
+Subject: Undelivered Mail Returned to Sender
+Date: {date}
+Message-ID: <dsn-{serial}@test-smtp.localhost>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dsn-{serial}"
+
+--dsn-{serial}
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered to one or more recipients.
+
+--dsn-{serial}
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; test-smtp.localhost
+Arrival-Date: {date}
+
+Final-Recipient: rfc822; {recipient}
+Original-Recipient: rfc822;{recipient}
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.example.test
+Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected:
+    User unknown in virtual mailbox table
+
+--dsn-{serial}
+Content-Type: text/rfc822-headers
+
+{headers}
+--dsn-{serial}--
+"""
 
 
 class Handler:
-    def __init__(self, spool: Path | None) -> None:
+    def __init__(self, spool: Path | None, bounce_to: str) -> None:
         self.spool = spool
+        self.bounce_to = bounce_to
         self.seen: set[str] = set()
         self.count = 0
+        self.bounces: set[asyncio.Task[None]] = set()
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
@@ -47,6 +88,11 @@ class Handler:
         if any(r.startswith("toolarge") for r in envelope.rcpt_tos):
             return "552 5.3.4 Message size exceeds fixed limit"
         self.count += 1
+        late = [r for r in envelope.rcpt_tos if r.startswith("late")]
+        if late and self.bounce_to:
+            task = asyncio.create_task(self.bounce(envelope, late))
+            self.bounces.add(task)
+            task.add_done_callback(self.bounces.discard)
         if self.spool is None:
             return "250 2.0.0 Ok: queued"
         # Unique across restarts on one spool, and in arrival order.
@@ -57,6 +103,19 @@ class Handler:
             {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
              "tls": session.ssl is not None, "auth": bool(session.authenticated)}))
         return "250 2.0.0 Ok: queued"
+
+
+    async def bounce(self, envelope: Envelope, recipients: list[str]) -> None:
+        await asyncio.sleep(BOUNCE_DELAY_SECONDS)
+        content = (envelope.original_content or b"").replace(b"\r\n", b"\n")
+        headers = content.split(b"\n\n", 1)[0].decode("ascii", "replace")
+        host, _, port = self.bounce_to.rpartition(":")
+        # From the null sender, as every DSN (aiosmtplib.send refuses an empty sender).
+        async with aiosmtplib.SMTP(hostname=host, port=int(port), start_tls=False) as client:
+            for serial, recipient in enumerate(recipients):
+                dsn = DSN.format(sender=envelope.mail_from, recipient=recipient, headers=headers,
+                                 date=email.utils.formatdate(), serial=f"{time.time_ns()}-{serial}")
+                await client.sendmail("", [envelope.mail_from], dsn.encode("ascii"))
 
 
 def authenticator(login: bytes, password: bytes) -> Any:
@@ -71,7 +130,7 @@ async def serve(args: argparse.Namespace) -> None:
     spool = Path(args.spool) if args.spool else None
     if spool is not None:
         spool.mkdir(parents=True, exist_ok=True)
-    handler = Handler(spool)
+    handler = Handler(spool, args.bounce_to)
     options: dict[str, Any] = {}
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -103,4 +162,5 @@ if __name__ == "__main__":
     parser.add_argument("--key", default="")
     parser.add_argument("--auth", default="")
     parser.add_argument("--lifetime", type=float, default=600)
+    parser.add_argument("--bounce-to", default="", help="HOST:PORT to send late-* bounces to")
     asyncio.run(serve(parser.parse_args()))

@@ -28,8 +28,9 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def start_smtp(folder: Path, *, tls: tuple[Path, Path] | None = None, auth: bool = False,
-               lifetime: float = 600, keep: bool = True) -> SmtpServer:
-    """Start the server on a free port; ``keep`` False (the benchmark): count, do not write."""
+               lifetime: float = 600, keep: bool = True, bounce_to: str = "") -> SmtpServer:
+    """Start the server on a free port; ``keep`` False (the benchmark): count, do not write;
+    ``bounce_to`` (HOST:PORT): where the bounces of ``late-*`` recipients go."""
     spool = folder / "spool"
     command = [sys.executable, str(SERVER), "--port", "{port}", "--lifetime", str(lifetime)]
     if keep:
@@ -38,6 +39,8 @@ def start_smtp(folder: Path, *, tls: tuple[Path, Path] | None = None, auth: bool
         command += ["--cert", str(tls[0]), "--key", str(tls[1])]
     if auth:
         command += ["--auth", f"{USER}:{PASSWORD}"]
+    if bounce_to:
+        command += ["--bounce-to", bounce_to]
     process = PeerProcess(command, folder / "smtp.log")
     process.start()
     return SmtpServer(process, spool)

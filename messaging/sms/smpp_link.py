@@ -7,12 +7,13 @@ writes submit_sm while fewer than ``window`` are unanswered and the rate allows,
 itself (never ``read_once``, whose default handlers raise or only log), answers deliver_sm,
 enquire_link and unbind, and hands results to the event loop through an asyncio queue.
 
-smpplib is kept for what it does well — building and parsing PDUs, connect and bind — but its
-per-PDU I/O is not used after the bind: ``read_pdu`` makes two recv calls per PDU and
-``send_pdu`` one sendall, each hex-dumping the PDU for a debug log even when it is off. The
-thread reads the socket in large chunks and splits PDUs itself, writes everything due in one
-sendall, and hands the event loop one batch of events per turn (each cross-thread call wakes
-the loop): that is what brings one bind to thousands of messages a second.
+smpplib is kept for connect and bind, but not used after the bind: ``read_pdu`` makes two recv
+calls per PDU and ``send_pdu`` one sendall, each hex-dumping the PDU for a debug log even when
+it is off, and its generic PDU classes cost more CPU than everything else a message needs
+(pdu.py packs and reads the few PDUs of the loop by hand). The thread reads the socket in
+large chunks and splits PDUs itself, writes everything due in one sendall, and hands the event
+loop one batch of events per turn (each cross-thread call wakes the loop): that is what brings
+one bind to thousands of messages a second.
 
 Re-send policy. Only a submit_sm_resp proves the SMSC took a part (smpplib's write to a dead
 peer returns normally). A part written and not answered when the connection ends — server
@@ -31,7 +32,6 @@ import logging
 import os
 import select
 import socket
-import struct
 import threading
 import time
 from collections.abc import Callable
@@ -42,17 +42,27 @@ from queue import Empty, SimpleQueue
 import smpplib.client
 import smpplib.consts
 import smpplib.exceptions
-import smpplib.smpp
 
 from messaging.settings import SmppSettings
+from messaging.sms.pdu import (
+    DELIVER_SM,
+    DELIVER_SM_RESP,
+    ENQUIRE_LINK,
+    ENQUIRE_LINK_RESP,
+    GENERIC_NACK,
+    SUBMIT_SM_RESP,
+    UNBIND,
+    UNBIND_RESP,
+    Pdu,
+    SubmitEncoder,
+    header,
+    parse,
+)
 
 log = logging.getLogger(__name__)
 
 THROTTLING_STATUSES = frozenset({smpplib.consts.SMPP_ESME_RTHROTTLED, smpplib.consts.SMPP_ESME_RMSGQFUL})
 RECEIPT_ESM_CLASS = 0x04
-DELIVER_SM_RESP = 0x80000005
-ENQUIRE_LINK_RESP = 0x80000015
-UNBIND_RESP = 0x80000006
 # After a server unbind: how long to wait for the SMSC to close before giving up on it.
 UNBIND_DRAIN_SECONDS = 2.0
 
@@ -123,7 +133,7 @@ def _text(value: object) -> str:
     return str(value or "").rstrip("\x00")
 
 
-def parse_receipt(pdu: smpplib.command.Command) -> Receipt | None:
+def parse_receipt(pdu: Pdu) -> Receipt | None:
     """The receipt in a deliver_sm: TLVs first, the ``id:``/``stat:`` text when they are absent."""
     text = _text(getattr(pdu, "short_message", b""))
     fields = dict(word.split(":", 1) for word in text.split() if ":" in word)
@@ -157,7 +167,7 @@ class _PduReader:
             raise _Dead("the SMSC closed the connection")
         self.buffer += chunk
 
-    def pdus(self, client: smpplib.client.Client) -> list[smpplib.command.Command]:
+    def pdus(self, client: smpplib.client.Client) -> list[Pdu]:
         found = []
         while len(self.buffer) >= 4:
             length = int.from_bytes(self.buffer[:4], "big")
@@ -167,7 +177,7 @@ class _PduReader:
                 break
             raw = bytes(self.buffer[:length])
             del self.buffer[:length]
-            found.append(smpplib.smpp.parse_pdu(raw, client=client, allow_unknown_opt_params=True))
+            found.append(parse(raw, client))
         return found
 
 
@@ -220,6 +230,11 @@ class SmppLink:
 
     def __init__(self, settings: SmppSettings) -> None:
         self.settings = settings
+        alphanumeric = not settings.source_addr.lstrip("+").isdigit()
+        self._encoder = SubmitEncoder(
+            settings.source_addr.lstrip("+"),
+            smpplib.consts.SMPP_TON_ALNUM if alphanumeric else smpplib.consts.SMPP_TON_INTL,
+            smpplib.consts.SMPP_NPI_UNK if alphanumeric else smpplib.consts.SMPP_NPI_ISDN)
         self.events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self._incoming: SimpleQueue[OutgoingPart] = SimpleQueue()
         # Parts to write before new ones: throttled, or unanswered on a connection that ended.
@@ -292,8 +307,6 @@ class SmppLink:
         for event in events:
             self.events.put_nowait(event)
 
-    def _write(self, pdu: smpplib.command.Command) -> None:
-        self._writes += pdu.generate()
 
     def _flush(self, sock: socket.socket) -> None:
         if self._writes:
@@ -380,7 +393,7 @@ class SmppLink:
                 # SMSC may answer parts after asking to unbind, and an answer dropped here
                 # would make that part be sent twice.
                 for pdu in reader.pdus(client):
-                    unbound = self._handle(client, pdu, throttle) or unbound
+                    unbound = self._handle(pdu, throttle) or unbound
                 if unbound:
                     self._flush(sock)
                     self._drain_after_unbind(client, reader)
@@ -393,7 +406,7 @@ class SmppLink:
                 if now - oldest > self.settings.response_timeout_seconds:
                     raise _Dead(f"no answer in {self.settings.response_timeout_seconds} s")
             if now - last_traffic > self.settings.enquire_link_seconds:
-                self._write(smpplib.smpp.make_pdu("enquire_link", client=client))
+                self._writes += header(ENQUIRE_LINK, client.next_sequence())
                 last_traffic = now
 
     def _select_timeout(self, throttle: _Throttle, rate: _Rate, now: float) -> float:
@@ -421,74 +434,55 @@ class SmppLink:
             if not rate.take(now):
                 self._again.appendleft(part)
                 return
-            pdu = smpplib.smpp.make_pdu("submit_sm", client=client, **self._submit_fields(part))
-            self._write(pdu)
-            self._in_flight[pdu.sequence] = (part, now)
+            sequence = client.next_sequence()
+            self._writes += self._encoder.encode(sequence, part.destination.lstrip("+"),
+                                                 part.short_message, part.data_coding,
+                                                 part.esm_class, part.sar)
+            self._in_flight[sequence] = (part, now)
 
-    def _submit_fields(self, part: OutgoingPart) -> dict[str, object]:
-        alphanumeric = not self.settings.source_addr.lstrip("+").isdigit()
-        fields: dict[str, object] = {
-            "source_addr_ton": smpplib.consts.SMPP_TON_ALNUM if alphanumeric else smpplib.consts.SMPP_TON_INTL,
-            "source_addr_npi": smpplib.consts.SMPP_NPI_UNK if alphanumeric else smpplib.consts.SMPP_NPI_ISDN,
-            "source_addr": self.settings.source_addr.lstrip("+"),
-            "dest_addr_ton": smpplib.consts.SMPP_TON_INTL,
-            "dest_addr_npi": smpplib.consts.SMPP_NPI_ISDN,
-            "destination_addr": part.destination.lstrip("+"),
-            "short_message": part.short_message,
-            "data_coding": part.data_coding,
-            "esm_class": part.esm_class,
-            "registered_delivery": smpplib.consts.SMPP_SMSC_DELIVERY_RECEIPT_BOTH,
-        }
-        if part.sar is not None:
-            fields.update(sar_msg_ref_num=part.sar[0], sar_total_segments=part.sar[1],
-                          sar_segment_seqnum=part.sar[2])
-        return fields
-
-    def _handle(self, client: smpplib.client.Client, pdu: smpplib.command.Command,
-                throttle: _Throttle) -> bool:
+    def _handle(self, pdu: Pdu, throttle: _Throttle) -> bool:
         """Act on one PDU; True when the SMSC asked to unbind."""
-        command = pdu.command
-        if command in ("submit_sm_resp", "generic_nack"):
+        command = pdu.command_id
+        if command in (SUBMIT_SM_RESP, GENERIC_NACK):
+            name = "submit_sm_resp" if command == SUBMIT_SM_RESP else "generic_nack"
             sent = self._in_flight.pop(pdu.sequence, None)
             if sent is None:
-                log.warning("%s for unknown sequence %s", command, pdu.sequence)
+                log.warning("%s for unknown sequence %s", name, pdu.sequence)
                 return False
             part, sent_at = sent
-            status = int(pdu.status)
-            if status == smpplib.consts.SMPP_ESME_ROK and command == "submit_sm_resp":
+            status = pdu.status
+            if status == smpplib.consts.SMPP_ESME_ROK and command == SUBMIT_SM_RESP:
                 throttle.clear()
-                self._emit(PartAccepted(part.key, _text(pdu.message_id)))
+                self._emit(PartAccepted(part.key, pdu.message_id))
             elif status in THROTTLING_STATUSES:
                 self.throttled += 1
                 throttle.hit(time.monotonic(), sent_at)
                 self._again.append(part)
             else:
                 reason = smpplib.consts.DESCRIPTIONS.get(status, "unknown status")
-                self._emit(PartRejected(part.key, status, f"{command} 0x{status:08X}: {reason}"))
-        elif command == "deliver_sm":
+                self._emit(PartRejected(part.key, status, f"{name} 0x{status:08X}: {reason}"))
+        elif command == DELIVER_SM:
             self._answer(DELIVER_SM_RESP, pdu, b"\x00")
             if pdu.esm_class & RECEIPT_ESM_CLASS:
                 receipt = parse_receipt(pdu)
                 if receipt is not None:
                     self._emit(receipt)
             else:
-                log.info("incoming SMS from %s ignored", _text(pdu.source_addr))
-        elif command == "enquire_link":
+                log.info("incoming SMS from %s ignored", pdu.source_addr)
+        elif command == ENQUIRE_LINK:
             self._answer(ENQUIRE_LINK_RESP, pdu)
-        elif command == "unbind":
+        elif command == UNBIND:
             self._answer(UNBIND_RESP, pdu)
             return True
-        elif command not in ("enquire_link_resp", "unbind_resp"):
-            log.warning("unhandled SMPP command %s", command)
+        elif command not in (ENQUIRE_LINK_RESP, UNBIND_RESP):
+            log.warning("unhandled SMPP command 0x%08X %s", command, pdu.message_id)
         return False
 
-    def _answer(self, command_id: int, request: smpplib.command.Command, body: bytes = b"") -> None:
-        # These answers are a fixed header (and an empty message_id): packed here, as building
-        # them through smpplib's generic PDU classes cost more than the submit_sm itself.
-        self._writes += struct.pack(">LLLL", 16 + len(body), command_id, 0, request.sequence) + body
+    def _answer(self, command_id: int, request: Pdu, body: bytes = b"") -> None:
+        self._writes += header(command_id, request.sequence, body)
 
     def _read_until(self, client: smpplib.client.Client, reader: _PduReader, done: Callable[[], bool],
-                    on_pdu: Callable[[smpplib.command.Command], None]) -> None:
+                    on_pdu: Callable[[Pdu], None]) -> None:
         deadline = time.monotonic() + UNBIND_DRAIN_SECONDS
         try:
             while not done() and time.monotonic() < deadline:
@@ -505,19 +499,19 @@ class SmppLink:
         """Read what the SMSC sent before closing: answers to parts it took before its unbind."""
         throttle = _Throttle(0.0, 0.0)
         self._read_until(client, reader, lambda: not self._in_flight,
-                         lambda pdu: self._handle(client, pdu, throttle))
+                         lambda pdu: self._handle(pdu, throttle))
 
     def _unbind(self, client: smpplib.client.Client, reader: _PduReader) -> None:
         unbound = threading.Event()
         throttle = _Throttle(0.0, 0.0)
 
-        def on_pdu(pdu: smpplib.command.Command) -> None:
-            if pdu.command == "unbind_resp":
+        def on_pdu(pdu: Pdu) -> None:
+            if pdu.command_id == UNBIND_RESP:
                 unbound.set()
             else:
-                self._handle(client, pdu, throttle)
+                self._handle(pdu, throttle)
 
-        self._write(smpplib.smpp.make_pdu("unbind", client=client))
+        self._writes += header(UNBIND, client.next_sequence())
         try:
             self._flush(reader.sock)
         except _Dead:

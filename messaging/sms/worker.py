@@ -21,7 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from campaigns.outcomes import OutcomeKind
 from campaigns.queue.claims import DEFAULT_LEASE, PreContactCheck
 from campaigns.queue.precontact import pre_contact_check
-from messaging.queue_work import StartedAttempt, claim_and_start, keep_leases, release_sent, report
+from messaging.queue_work import (
+    Outcome,
+    StartedAttempt,
+    claim_and_start,
+    keep_leases,
+    release_sent,
+    report,
+    report_all,
+)
 from messaging.settings import SmppSettings
 from messaging.sms.sender import MessageAccepted, MessageRefused, SenderEvent, SmsSender
 from messaging.sms.smpp_link import LinkState, Receipt, ReceiptState
@@ -174,8 +182,8 @@ class SmsWorker:
         if accepted:
             await until_stored(lambda: self._store_accepted(accepted),
                                f"storing {len(accepted)} accepted SMS")
-        for event in refused:
-            await report(self.sessionmaker, event.attempt_id, OutcomeKind.UNDELIVERED, event.reason)
+        await report_all(self.sessionmaker, [Outcome(e.attempt_id, OutcomeKind.UNDELIVERED, e.reason)
+                                             for e in refused])
         await self._match_receipts(receipts + [receipt for receipt, _ in self._early.values()])
 
     async def _store_accepted(self, accepted: list[MessageAccepted]) -> None:
@@ -196,8 +204,8 @@ class SmsWorker:
             return
         finished = await until_stored(lambda: self._store_receipts(receipts),
                                       f"storing {len(receipts)} SMS receipts")
-        for attempt_id, outcome in finished.items():
-            await report(self.sessionmaker, attempt_id, outcome)
+        await report_all(self.sessionmaker, [Outcome(attempt_id, outcome)
+                                             for attempt_id, outcome in finished.items()])
 
     async def _store_receipts(self, receipts: list[Receipt]) -> dict[int, OutcomeKind]:
         """Each receipt on its part; the attempts whose every part has its final state now."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from messaging.email.bounce_receiver import BounceReceiver
 from messaging.email.worker import EmailWorker
 from messaging.settings import SmppSettings, SmtpSettings
 from messaging.sms.worker import SmsWorker
@@ -72,7 +73,10 @@ async def test_email_through_debian_postfix_with_starttls(
         await run_until_done(sessionmaker, EmailWorker(sessionmaker, settings,
                                                        TemplateStore(tmp_path / "t", 3, 2.5),
                                                        "postfix-test", check=go), timeout=60)
-        await asyncio.sleep(0.5)  # the log line of the last delivery
+        for _ in range(100):  # the log line of the delivery comes after the 250
+            if "status=sent" in postfix.log_text():
+                break
+            await asyncio.sleep(0.1)
         log = postfix.log_text()
     finally:
         postfix.stop()
@@ -88,3 +92,43 @@ async def test_email_through_debian_postfix_with_starttls(
     assert (bounced.status, bounced.outcome) == ("done", "undelivered") and "554 5.1.1" in bounced.note
     deferred = rows["defer-1@example.test"]
     assert deferred.status == "queued" and "450 4.3.0" in deferred.note and "2 попыт." in deferred.note
+
+
+@pytest.mark.slow
+async def test_a_postfix_bounce_reaches_the_receiver_and_fails_the_delivered_attempt(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    if not postfix_mta.installed():
+        pytest.fail("postfix is not installed: run scripts/setup.sh")
+    settings = SmtpSettings(sender="dolg@uk-dom.example", message_id_domain="uk-dom.example",
+                            return_path="bounces@bounces.vozvrat.test", bounce_listen="127.0.0.1:0")
+    receiver = BounceReceiver(sessionmaker, settings)
+    await receiver.start()
+    postfix = postfix_mta.start_postfix(*make_certificate(tmp_path),
+                                        bounces=("bounces.vozvrat.test", receiver.port))
+    try:
+        ids = await queue_attempts(sessionmaker, "email", ["ivanov@example.test", "no-such-user@localhost"])
+        # The worker's own receiver is off: this one outlives the batch run, as the bounce may.
+        worker = EmailWorker(sessionmaker, settings.model_copy(update={"port": postfix.port,
+                                                                       "bounce_listen": ""}),
+                             TemplateStore(tmp_path / "t", 3, 2.5), "postfix-bounce-test", check=go)
+
+        async def until_bounced() -> None:
+            deadline = asyncio.get_running_loop().time() + 90
+            while not receiver.failed and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.1)
+
+        await run_until_done(sessionmaker, worker, timeout=120, during=until_bounced())
+        log = postfix.log_text()
+    finally:
+        postfix.stop()
+        await receiver.stop()
+    assert receiver.failed == [ids[1]], log[-3000:]
+    # Postfix sent its DSN from the null sender to the attempt's VERP address.
+    assert f"to=<bounces+{ids[1]}@bounces.vozvrat.test>" in log and "status=sent" in log
+    rows = await attempts(sessionmaker)
+    assert rows["ivanov@example.test"].outcome == "delivered"
+    bounced = rows["no-such-user@localhost"]
+    assert (bounced.status, bounced.outcome, bounced.message_id) == (
+        "done", "undelivered", "<email-1@uk-dom.example>")
+    assert bounced.note.startswith("письмо вернулось: no-such-user@localhost: 5.1.1") and "unknown user" in bounced.note

@@ -4,10 +4,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+import smpplib.client
+import smpplib.smpp
+
 from campaigns.outcomes import OutcomeKind
 from messaging.settings import SmppSettings
 from messaging.sms.worker import message_outcome
-from messaging.sms.smpp_link import LinkState, ReceiptState, SmppLink, parse_receipt
+from messaging.sms.pdu import DELIVER_SM, SUBMIT_SM_RESP, SubmitEncoder, parse
+from messaging.sms.smpp_link import LinkState, Receipt, ReceiptState, SmppLink, parse_receipt
 from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
 
 
@@ -78,3 +83,35 @@ def test_a_message_is_as_delivered_as_its_worst_part() -> None:
     # A part still without its final receipt (or with an intermediate one) keeps the attempt open.
     assert message_outcome(["delivered", ""]) is None and message_outcome(["other"]) is None
     assert message_outcome([]) is None
+
+
+@pytest.mark.parametrize("sar, esm_class", [(None, 0), ((7, 3, 2), 0), (None, 0x40)])
+def test_hand_packed_submit_sm_is_what_smpplib_builds(sar: tuple[int, int, int] | None,
+                                                       esm_class: int) -> None:
+    client = smpplib.client.Client("127.0.0.1", 2775, allow_unknown_opt_params=True)
+    fields: dict[str, object] = dict(
+        source_addr_ton=5, source_addr_npi=0, source_addr="Vozvrat", dest_addr_ton=1, dest_addr_npi=1,
+        destination_addr="79100000001", short_message="Долг".encode("utf-16-be"), data_coding=8,
+        esm_class=esm_class, registered_delivery=1)
+    if sar is not None:
+        fields.update(sar_msg_ref_num=sar[0], sar_total_segments=sar[1], sar_segment_seqnum=sar[2])
+    expected = smpplib.smpp.make_pdu("submit_sm", client=client, **fields)
+    packed = SubmitEncoder("Vozvrat", 5, 0).encode(expected.sequence, "79100000001",
+                                                   "Долг".encode("utf-16-be"), 8, esm_class, sar)
+    assert packed == expected.generate()
+
+
+def test_answers_and_receipts_built_by_smpplib_are_read() -> None:
+    client = smpplib.client.Client("127.0.0.1", 2775, allow_unknown_opt_params=True)
+    receipt = smpplib.smpp.make_pdu(
+        "deliver_sm", client=client, source_addr="79100000001", destination_addr="Vozvrat", esm_class=4,
+        short_message=b"id:ABC sub:001 dlvrd:001 stat:UNDELIV err:001", receipted_message_id="ABC",
+        message_state=5)
+    pdu = parse(receipt.generate(), client)
+    assert (pdu.command_id, pdu.sequence, pdu.esm_class, pdu.source_addr) == (
+        DELIVER_SM, receipt.sequence, 4, "79100000001")
+    assert parse_receipt(pdu) == Receipt("ABC", ReceiptState.UNDELIVERED,
+                                         "id:ABC sub:001 dlvrd:001 stat:UNDELIV err:001")
+    answer = smpplib.smpp.make_pdu("submit_sm_resp", client=client, message_id="XYZ", status=0x58)
+    pdu = parse(answer.generate(), client)
+    assert (pdu.command_id, pdu.status, pdu.message_id) == (SUBMIT_SM_RESP, 0x58, "XYZ")

@@ -2,8 +2,11 @@
 scratch folder, one smtpd on 127.0.0.1 and a free port, never the machine's default instance.
 
 Mail for example.test is accepted and discarded; ``bounce-*`` recipients are refused with 550
-and ``defer-*`` with 450 at RCPT (real postfix reject codes); mail for bounce.test is accepted
-and then bounces, so a delivery status notification goes back to the sender asynchronously.
+and ``defer-*`` with 450 at RCPT (real postfix reject codes), as is mail for bounce.test (no
+transport). Mail for a user of localhost that does not exist is accepted and then bounces by
+local delivery, so a delivery status notification goes back to the sender asynchronously.
+``bounces`` (domain, port) sends mail for that domain, the bounces among it, over SMTP to
+127.0.0.1 on that port.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def installed() -> bool:
     return Path(POSTFIX).exists() and Path("/etc/postfix/master.cf").exists()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -53,7 +56,7 @@ class Postfix:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def start_postfix(cert: Path, key: Path) -> Postfix:
+def start_postfix(cert: Path, key: Path, bounces: tuple[str, int] | None = None) -> Postfix:
     """Start an instance in a folder of its own (``stop`` removes it)."""
     # Postfix's daemons run as the postfix user: the folder must be reachable by it, which a
     # test's private temporary folder is not.
@@ -63,8 +66,11 @@ def start_postfix(cert: Path, key: Path) -> Postfix:
     for path in (config, queue, data):
         path.mkdir(parents=True, exist_ok=True)
     shutil.chown(data, "postfix")
-    port = _free_port()
-    (config / "transport").write_text("example.test    discard:sink\n")
+    port = free_port()
+    transport = "example.test    discard:sink\n"
+    if bounces is not None:
+        transport += f"{bounces[0]}    smtp:[127.0.0.1]:{bounces[1]}\n"
+    (config / "transport").write_text(transport)
     (config / "rcpt_access").write_text("/^bounce-/    REJECT 5.1.1 User unknown\n"
                                         "/^defer-/     DEFER_IF_PERMIT 4.3.0 Try again later\n")
     log = folder / "maillog"
