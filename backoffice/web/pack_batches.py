@@ -42,6 +42,11 @@ class PackBatch(Job):
     failed: bool = False
 
     @property
+    def ready(self) -> bool:
+        """Whether there is a ZIP to download."""
+        return self.finished is not None and not self.failed and self.packed > 0
+
+    @property
     def stage(self) -> str:
         total = len(self.accounts)
         if self.failed:
@@ -53,7 +58,7 @@ class PackBatch(Job):
     def as_json(self) -> dict[str, Any]:
         return {"state": "done" if self.finished is not None else "running",
                 "done": self.done, "total": len(self.accounts), "stage": self.stage,
-                "packed": self.packed, "failed": self.failed,
+                "packed": self.packed, "ready": self.ready,
                 "refused": [{"account": account, "reason": reason}
                             for account, reason in self.refused]}
 
@@ -148,8 +153,8 @@ async def progress(request: web.Request) -> web.Response:
 
 async def download(request: web.Request) -> web.Response:
     batch = _own(request)
-    if batch.finished is None or batch.failed:
-        raise web.HTTPNotFound(text="Пакеты ещё не готовы.")
+    if not batch.ready:
+        raise web.HTTPNotFound(text="Готовых пакетов в этом формировании нет.")
     return web.Response(body=batch.archive, content_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="packs-{request.app[TODAY]()}.zip"'})
 

@@ -24,7 +24,7 @@
         }));
         refused.hidden = state.refused.length === 0;
         if (state.state === "done") {
-          box.querySelector(".download").hidden = state.failed;
+          box.querySelector(".download").hidden = !state.ready;
           return;
         }
       }
