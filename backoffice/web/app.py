@@ -15,7 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backoffice.web import accounts, court, courier, dashboard, imports, lawyer, legal, plans, waves
-from backoffice.web import errors, import_jobs, list_exports, playground, recordings
+from backoffice.web import errors, import_jobs, list_exports, pack_batches, playground, recordings
 from backoffice.web import courier_assign, courier_sync
 from backoffice.web.api import routes as api_routes
 from backoffice.web.auth import views as auth_views
@@ -60,6 +60,10 @@ ROUTES = (
     Route("GET", "/accounts/{number}/documents/{document}.zip", legal.download_document,
           "legal_document", STAFF),
     Route("GET", "/lawyer", lawyer.show, "lawyer", LAWYERS),
+    Route("POST", "/lawyer/packs", pack_batches.start, "lawyer_packs", LAWYERS),
+    Route("GET", "/lawyer/packs/{job}", pack_batches.progress, "lawyer_packs_progress", LAWYERS),
+    Route("GET", "/lawyer/packs/{job}/packs.zip", pack_batches.download, "lawyer_packs_zip",
+          LAWYERS),
     Route("GET", "/cases", case_pages.list_cases, "cases", STAFF),
     Route("GET", "/cases.xlsx", case_export.export_cases, "cases_xlsx", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
@@ -127,7 +131,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     )
     env.filters.update(money=ru_format.money, day=ru_format.day, period=ru_format.period)
     add_routes(app, ROUTES)
-    for part in (recordings, playground, import_jobs):
+    for part in (recordings, playground, import_jobs, pack_batches):
         part.install(app)
     add_routes(app, api_routes.ROUTES)
     app.router.add_static("/static", HERE / "static", name="static")

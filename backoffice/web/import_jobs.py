@@ -1,14 +1,16 @@
-"""How far an upload's import is, for the importer page to poll while its form is being answered.
+"""How far a long job is, for its page to poll: an upload's import while its form is being
+answered, a batch of court packs (``pack_batches``).
 
-The page names its upload with a random job id (a hidden field); the import reports into a
-``JobProgress`` under that id and its owner reads it at ``/imports/progress/{job}`` as JSON.
+The importer page names its upload with a random job id (a hidden field); the import reports into
+a ``JobProgress`` under that id and its owner reads it at ``/imports/progress/{job}`` as JSON.
 """
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiohttp import web
 
@@ -23,16 +25,22 @@ MAX_ERRORS_KEPT = 100_000
 
 
 @dataclass
-class JobProgress:
-    """An ``ImportProgress`` keeping the figures the page shows."""
+class Job:
+    """Whose job it is (only they read it) and when it finished (kept for a last poll)."""
 
     owner: str
+    finished: float | None = None
+
+
+@dataclass
+class JobProgress(Job):
+    """An ``ImportProgress`` keeping the figures the page shows."""
+
     files_done: list[str] = field(default_factory=list)
     file: str = ""
     rows: int = 0
     rows_total: int | None = None
     description: str = "файлы получены"
-    finished: float | None = None
     committed: bool = False
     errors: int = 0
     # The rejected rows, for their XLSX while the job is kept.
@@ -71,11 +79,17 @@ class JobProgress:
                 "committed": self.committed, "errors": self.errors}
 
 
-class ImportJobs:
-    def __init__(self) -> None:
-        self.jobs: dict[str, JobProgress] = {}
+J = TypeVar("J", bound=Job)
 
-    def start(self, job_id: str, owner: str) -> JobProgress | None:
+
+class Jobs(Generic[J]):
+    """The running and recently finished jobs of one kind, by id."""
+
+    def __init__(self, make: Callable[[str], J]) -> None:
+        self.make = make
+        self.jobs: dict[str, J] = {}
+
+    def start(self, job_id: str, owner: str) -> J | None:
         """A progress to report into, or None for a missing or malformed id (no polling then)."""
         limit = time.monotonic() - KEEP_SECONDS
         for old in [key for key, job in self.jobs.items()
@@ -83,24 +97,24 @@ class ImportJobs:
             del self.jobs[old]
         if not JOB_ID.match(job_id) or job_id in self.jobs:
             return None
-        progress = self.jobs[job_id] = JobProgress(owner)
+        progress = self.jobs[job_id] = self.make(owner)
         return progress
 
+    def own(self, request: web.Request, job_id: str) -> J | None:
+        """The job ``job_id``, if the current user started it."""
+        job = self.jobs.get(job_id)
+        return job if job is not None and job.owner == current_user(request).login else None
 
-IMPORT_JOBS: web.AppKey[ImportJobs] = web.AppKey("import_jobs", ImportJobs)
+
+IMPORT_JOBS: web.AppKey[Jobs[JobProgress]] = web.AppKey("import_jobs", Jobs)
 
 
 def install(app: web.Application) -> None:
-    app[IMPORT_JOBS] = ImportJobs()
-
-
-def _own_job(request: web.Request) -> JobProgress | None:
-    job = request.app[IMPORT_JOBS].jobs.get(request.match_info["job"])
-    return job if job is not None and job.owner == current_user(request).login else None
+    app[IMPORT_JOBS] = Jobs(JobProgress)
 
 
 async def progress(request: web.Request) -> web.Response:
-    job = _own_job(request)
+    job = request.app[IMPORT_JOBS].own(request, request.match_info["job"])
     if job is None:
         return web.json_response({"state": "unknown", "stage": "файлы ещё передаются"})
     return web.json_response(job.as_json())
@@ -108,7 +122,7 @@ async def progress(request: web.Request) -> web.Response:
 
 async def export_errors(request: web.Request) -> web.Response:
     """The rejected rows of a finished upload, to fix in the billing export."""
-    job = _own_job(request)
+    job = request.app[IMPORT_JOBS].own(request, request.match_info["job"])
     if job is None or job.finished is None:
         raise web.HTTPNotFound(text="Отчёт об этой загрузке уже не хранится (их держат 10 минут): "
                                     "загрузите файлы снова, чтобы получить его.")

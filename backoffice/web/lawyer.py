@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backoffice.web.keys import SESSIONMAKER
+from backoffice.web.pack_batches import MAX_ACCOUNTS, batch_of
 from campaigns.cases.history import EventKind
 from models.column_types import utc_now
 from models.entities import Account, Building, Case, CaseEvent
@@ -73,4 +74,4 @@ def _aware(moment: Any) -> datetime:
 async def show(request: web.Request) -> dict[str, Any]:
     async with request.app[SESSIONMAKER]() as session:
         rows = await lawyer_queue(session)
-    return {"rows": rows}
+    return {"rows": rows, "batch": batch_of(request), "max_accounts": MAX_ACCOUNTS}

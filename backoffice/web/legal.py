@@ -29,16 +29,27 @@ from backoffice.web.auth.audit import audit
 from backoffice.web.keys import SESSIONMAKER, TODAY
 
 
+async def load_claim(app: web.Application, number: str) -> AccountClaim:
+    """The claim of account ``number`` filed today; LookupError if there is no such account."""
+    async with app[SESSIONMAKER]() as session:
+        return await load_account_claim(session, number, app[TODAY](),
+                                        policy=penalty_policy(legal_settings()))
+
+
+def write_court_pack(claim: AccountClaim, folder: Path) -> PackResult:
+    """The court-order pack's DOCX files of ``claim`` in ``folder`` (blocking: run in a thread)."""
+    settings = legal_settings()
+    return write_docx(claim, folder, load_courts(settings.courts_dir or None), settings=settings,
+                      filed_on=claim.filed_on)
+
+
 async def _claim(request: web.Request) -> AccountClaim:
     number = request.match_info["number"]
     await audit(request, f"account:{number}", "legal_view" if request.path.endswith("/legal") else "pack")
-    settings = legal_settings()
-    async with request.app[SESSIONMAKER]() as session:
-        try:
-            return await load_account_claim(session, number, request.app[TODAY](),
-                                            policy=penalty_policy(settings))
-        except LookupError:
-            raise web.HTTPNotFound(text=f"лицевой счёт {number} не найден") from None
+    try:
+        return await load_claim(request.app, number)
+    except LookupError:
+        raise web.HTTPNotFound(text=f"лицевой счёт {number} не найден") from None
 
 
 @aiohttp_jinja2.template("legal.html")
@@ -61,10 +72,7 @@ async def show_claim(request: web.Request) -> dict[str, Any]:
 
 async def download_pack(request: web.Request) -> web.Response:
     claim = await _claim(request)
-    settings = legal_settings()
-    courts = load_courts(settings.courts_dir or None)
-    return await _zip_response(claim, "pack", lambda folder: write_docx(
-        claim, folder, courts, settings=settings, filed_on=claim.filed_on))
+    return await _zip_response(claim, "pack", lambda folder: write_court_pack(claim, folder))
 
 
 async def download_document(request: web.Request) -> web.Response:

@@ -40,14 +40,19 @@ async def test_the_lawyers_page_and_the_pack_download(
         assert (await client.get("/accounts/404/legal")).status == 404
 
 
+async def unmatched_account(session: AsyncSession) -> None:
+    """Account 100400 at an address no court table matches: no document can name the court."""
+    house = await world.building(session, street="ул. Неизвестная", house="3")
+    acc = await world.account(session, house, "100400", "1", {"2026-03": "5000.00"})
+    await world.owns(session, acc, await world.person(session, "X", "Орлов", "Иван", "Ильич"))
+    await session.commit()
+
+
 async def test_no_documents_at_all_is_an_error_naming_the_fields(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessionmaker() as session:
-        house = await world.building(session, street="ул. Неизвестная", house="3")
-        acc = await world.account(session, house, "100400", "1", {"2026-03": "5000.00"})
-        await world.owns(session, acc, await world.person(session, "X", "Орлов", "Иван", "Ильич"))
-        await session.commit()
+        await unmatched_account(session)
     async with TestClient(TestServer(create_app(engine, today=date(2026, 8, 31)))) as client:
         await log_in_as(client, engine, Role.LAWYER)
         html = await (await client.get("/accounts/100400/legal")).text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import (
@@ -20,9 +21,13 @@ from models.entities import (
 
 async def building(session: AsyncSession, *, street: str = "ул. Ленина", house: str = "12",
                    due_day: int | None = None, bank: bool = False) -> Building:
-    creditor = Creditor(inn="6234000014", name="Общество с ограниченной ответственностью «УК Тест»",
-                        short_name="ООО «УК Тест»", ogrn="1026200000016",
-                        address="390000, г. Рязань, ул. Есенина, д. 1")
+    # Every building of the world is the one creditor's.
+    creditor = (await session.scalars(select(Creditor).where(Creditor.inn == "6234000014"))).first()
+    if creditor is None:
+        creditor = Creditor(inn="6234000014",
+                            name="Общество с ограниченной ответственностью «УК Тест»",
+                            short_name="ООО «УК Тест»", ogrn="1026200000016",
+                            address="390000, г. Рязань, ул. Есенина, д. 1")
     if bank:
         creditor.bank_name, creditor.bik = "Рязанское отделение № 8606 ПАО Сбербанк", "046126614"
         creditor.bank_account, creditor.corr_account = ("40702810753000001234",
