@@ -33,6 +33,9 @@ QUIET_S = 1.5
 LOUD = 1000
 # Bounds a reply the bot never finishes (a hung call) so a debtor's part cannot wait for ever.
 REPLY_TIMEOUT_S = 120.0
+# Bounds the wait for the call: the call worker first renders the bot's fixed phrases, which
+# takes minutes on a loaded machine.
+CALL_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class BotVoice:
 async def act(phone: Baresip, part: Part, clips: dict[str, Path], keys: bool) -> None:
     """Play ``part`` on ``phone``'s call once it is established; ``keys``: also press the keys."""
     bot = BotVoice(phone)
-    await _within(established(phone), phone, "the call to be established")
+    await _within(established(phone), phone, "the call to be established", CALL_TIMEOUT_S)
     if part.hangs_up_after_s is not None:
         await _within(bot.speaks(), phone, "the bot's greeting")
         for line in part.lines:
@@ -150,12 +153,14 @@ async def act(phone: Baresip, part: Part, clips: dict[str, Path], keys: bool) ->
             phone.command(key)
 
 
-async def _within(waiting: Awaitable[None], phone: Baresip, what: str) -> None:
+async def _within(waiting: Awaitable[None], phone: Baresip, what: str,
+                  seconds: float = REPLY_TIMEOUT_S) -> None:
     try:
-        await asyncio.wait_for(waiting, REPLY_TIMEOUT_S)
+        await asyncio.wait_for(waiting, seconds)
     except TimeoutError:
-        raise TimeoutError(f"debtor {phone.user} waited {REPLY_TIMEOUT_S:.0f} s for {what} "
-                           f"(its recording: {phone.recordings})") from None
+        raise TimeoutError(f"debtor {phone.user} waited {seconds:.0f} s for {what} (its recording: "
+                           f"{sorted(path.name for path in phone.recordings.iterdir())} in "
+                           f"{phone.recordings})") from None
 
 
 async def say(phone: Baresip, clip: Path) -> None:
