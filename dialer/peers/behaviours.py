@@ -26,11 +26,14 @@ from voicebot.speech.espeak_voice import EspeakSynthesizer
 LINE_RATE = 8000
 # A debtor's line is followed by this much silence: baresip hangs up when its source file ends.
 LINE_TAIL_S = 120.0
-# The bot has finished a reply once the line has been this quiet after it spoke (its sentences
-# follow each other with shorter pauses).
-QUIET_S = 1.5
+# The bot has finished a reply once the line has been this quiet after it spoke: its sentences
+# follow each other with shorter pauses, unless one is rendered late on a loaded machine (a key
+# pressed in such a pause would cut the reply short).
+QUIET_S = 3.0
 # A 20 ms chunk of the bot's audio with a sample above this is speech, not the line's silence.
 LOUD = 1000
+# A WAV header libsndfile writes is shorter than this.
+HEADER_BYTES = 256
 # Bounds a reply the bot never finishes (a hung call) so a debtor's part cannot wait for ever.
 REPLY_TIMEOUT_S = 120.0
 # Bounds the wait for the call: the call worker first renders the bot's fixed phrases, which
@@ -101,20 +104,23 @@ class BotVoice:
         self._loud_at = 0.0
 
     def _read(self) -> None:
+        """Reads what was recorded since the last read (blocking: run in a thread, so the bot
+        sharing the event loop in tests keeps its 20 ms pace)."""
         dumps = sorted(self._phone.recordings.glob("*-dec.wav"))
         if not dumps:
             return
-        data = dumps[-1].read_bytes()
-        if self._offset is None:
-            # libsndfile writes the header first; the samples follow the "data" chunk header.
-            start = data.find(b"data")
-            if start < 0:
-                return
-            self._offset = start + 8
-        end = self._offset + (len(data) - self._offset) // 2 * 2
-        samples = np.frombuffer(data[self._offset:end], dtype="<i2")
-        self._offset = end
-        if samples.size and int(np.abs(samples.astype(np.int32)).max()) > LOUD:
+        with dumps[-1].open("rb") as dump:
+            if self._offset is None:
+                # libsndfile writes the header first; the samples follow the "data" chunk header.
+                start = dump.read(HEADER_BYTES).find(b"data")
+                if start < 0:
+                    return
+                self._offset = start + 8
+            dump.seek(self._offset)
+            data = dump.read()
+        data = data[:len(data) // 2 * 2]
+        self._offset += len(data)
+        if data and int(np.abs(np.frombuffer(data, dtype="<i2").astype(np.int32)).max()) > LOUD:
             self._spoke = True
             self._loud_at = time.monotonic()
 
@@ -123,14 +129,14 @@ class BotVoice:
         self._spoke = False
         while not self._spoke:
             await asyncio.sleep(0.1)
-            self._read()
+            await asyncio.to_thread(self._read)
 
     async def finished(self) -> None:
         """Until the bot has spoken its next reply and then been quiet for ``QUIET_S``."""
         await self.speaks()
         while time.monotonic() - self._loud_at < QUIET_S:
             await asyncio.sleep(0.1)
-            self._read()
+            await asyncio.to_thread(self._read)
 
 
 async def act(phone: Baresip, part: Part, clips: dict[str, Path], keys: bool) -> None:
@@ -172,5 +178,5 @@ async def say(phone: Baresip, clip: Path) -> None:
 
 async def established(phone: Baresip) -> None:
     """Until the phone reports its call established (one call per debtor here)."""
-    while b"Call established" not in phone.log_path.read_bytes():
+    while b"Call established" not in await asyncio.to_thread(phone.log_path.read_bytes):
         await asyncio.sleep(0.1)
