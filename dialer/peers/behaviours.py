@@ -30,7 +30,7 @@ LINE_TAIL_S = 120.0
 # follow each other with shorter pauses, unless one is rendered late on a loaded machine (a key
 # pressed in such a pause would cut the reply short).
 QUIET_S = 3.0
-# A 20 ms chunk of the bot's audio with a sample above this is speech, not the line's silence.
+# A sample of the bot's audio above this is speech, not the line's silence.
 LOUD = 1000
 # A WAV header libsndfile writes is shorter than this.
 HEADER_BYTES = 256
