@@ -1,5 +1,6 @@
 """``vozvrat demo``: the embedded default end to end — a generated utility, imported, cases
-opened by the default plan, a wave by SMS and email through loopback peers, court packs, served.
+opened by the default plan, a wave by calls (simulated debtors answering eight ways), SMS and email
+through loopback peers, courier tasks, court packs, served.
 
 ``--check`` runs the same flow headless on a fresh SQLite file, prints a JSON summary and exits
 0 only if every expected outcome happened.
@@ -21,7 +22,6 @@ from backoffice.cli.serve_command import add_server_options, serve
 from backoffice.demo_data.flow import run_demo_flow
 from backoffice.demo_data.generator import DemoConfig, default_jobs, generate
 from backoffice.imports.pipeline import import_files
-from backoffice.notices.demo_route import give_demo_route
 from backoffice.web.app import create_app
 from backoffice.web.auth.users import save_user
 from models.db import make_sessionmaker
@@ -63,6 +63,8 @@ async def run(args: argparse.Namespace) -> int:
         print_report(report)
         if not report.committed:
             return 1
+        # Before the flow, which puts the courier tasks on the demo courier's route.
+        await create_demo_users(engine)
         demo = await run_demo_flow(engine, args.data_dir, config.as_of)
         failures = demo.failures()
         if args.check:
@@ -71,11 +73,6 @@ async def run(args: argparse.Namespace) -> int:
             return 1 if failures else 0
         for failure in failures:
             print(f"внимание: {failure}", file=sys.stderr, flush=True)
-        await create_demo_users(engine)
-        async with make_sessionmaker(engine).begin() as session:
-            building, notices = await give_demo_route(session, Role.COURIER.value)
-        print(f"Курьеру {Role.COURIER.value} назначен дом {building}, уведомлений: {notices}",
-              flush=True)
         print(f"Судебные пакеты: {args.data_dir / 'packs'}; журналы пиров: {args.data_dir / 'peers'}",
               flush=True)
         await serve(create_app(engine), args.host, args.port)

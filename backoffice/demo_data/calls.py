@@ -1,5 +1,9 @@
 """The demo's robot calls: Kamailio and the simulated debtors on loopback, the call channel
-production runs (Rasa, the speech engines), and each debtor acting its part during the wave."""
+production runs (Rasa, the speech engines), and each debtor acting its part during the wave.
+
+With the configured vosk model the bot understands the debtors' Russian words; without one (the
+Korean stand-in model) it is set not to listen and the debtors answer by its key menu too
+(dialer/peers/behaviours.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -12,15 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.channel import CallChannel
-from dialer.peers.debtors import LoopbackDebtors, confirm_replies, hang_up_when_answered, press_keys
-from dialer.peers.processes import Kamailio, free_tcp_udp_range, loopback_line_settings
+from dialer.peers.behaviours import PARTS, act, render_lines
+from dialer.peers.debtors import LoopbackDebtors
+from dialer.peers.processes import Kamailio, free_tcp_port, loopback_line_settings
 from models.outreach import Attempt
 from voicebot.amd.settings import AmdSettings
-from voicebot.nlu.rasa_client import RasaClient
 from voicebot.nlu.rasa_service import rasa_service
 from voicebot.nlu.settings import rasa_settings
 from voicebot.speech.engines import SpeechEngines
-from voicebot.speech.settings import SpeechSettings
+from voicebot.speech.settings import speech_settings
 
 
 @dataclass
@@ -49,23 +53,26 @@ async def demo_calls(sessionmaker: async_sessionmaker[AsyncSession], folder: Pat
     debtors = LoopbackDebtors(folder / "debtors", kamailio.port)
     try:
         await asyncio.to_thread(debtors.start)
-        attempts = await assign_debtors(sessionmaker, wave_id, debtors.users)
-        # The Korean stand-in vosk model understands no Russian: debtors answer by keys, and
-        # espeak renders the bot fastest on the shared machine.
-        engines = await SpeechEngines.load(SpeechSettings(tts="espeak"))
-        rasa = rasa_settings().model_copy(update={"url": f"http://127.0.0.1:{free_tcp_udp_range(1)}"})
-        async with rasa_service(rasa) as url, RasaClient(url) as client:
-            confirming = attempts["confirms"]
-            _, replies = await confirm_replies(sessionmaker, confirming, client, engines)
+        await assign_debtors(sessionmaker, wave_id, debtors.users)
+        clips = await render_lines(folder / "lines")
+        settings = speech_settings()
+        # A vosk model is configured only for Russian; the Korean stand-in understands none, so
+        # the debtors answer by keys. espeak renders the bot fastest on the shared machine.
+        russian = bool(settings.vosk_model)
+        engines = await SpeechEngines.load(settings.model_copy(update={"tts": "espeak",
+                                                                       "listen": russian}))
+        # A port picked at random could be taken by another run's peers.
+        rasa = rasa_settings().model_copy(update={"url": f"http://127.0.0.1:{free_tcp_port()}"})
+        async with rasa_service(rasa):
             channel = CallChannel(sessionmaker, "demo/call",
                                   sip=loopback_line_settings(folder, kamailio.port),
                                   rasa=rasa, engines=engines,
                                   # A debtor answering by keys on a silent line would be classed
                                   # as silence by the answering-machine detector.
                                   amd=AmdSettings(enabled=False))
-            acting = asyncio.ensure_future(asyncio.gather(
-                press_keys(sessionmaker, confirming, debtors.phones["confirms"], replies),
-                hang_up_when_answered(sessionmaker, attempts["hangs_up"], debtors.phones["hangs_up"])))
+            acting = asyncio.ensure_future(asyncio.gather(*(
+                act(debtors.phones[user], part, clips, keys=not russian)
+                for user, part in PARTS.items())))
             try:
                 yield DemoCalls(channel, acting)
             finally:

@@ -1,8 +1,12 @@
 """The demo's whole run on one database: a generated utility imported, cases opened by the
-default plan's daily run, one wave by SMS and email through loopback peers, the daily run
-fast-forwarded through the plan's stages, and court packs for the cases that reach court."""
+default plan's daily run, one wave by calls, SMS and email through loopback peers, the daily run
+fast-forwarded through the plan's stages (the notice stage's courier tasks go to the demo
+courier), and court packs, DOCX and, where LibreOffice is installed, PDF, for the cases that
+reach court."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -10,27 +14,32 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from backoffice.demo_data.expected import EXPECTED_CALLS, call_failures
 from backoffice.demo_data.outreach import WaveRun, run_demo_wave
 from backoffice.legal.documents.pack import write_pack
+from backoffice.legal.documents.pdf import docx_to_pdf
+from backoffice.web.auth.users import assign_buildings
+from backoffice.web.courier import tasks_of
 from campaigns.cases.daily import run_day
 from campaigns.plans.loader import load_default_plans
 from models.account import Account
+from models.building import Building
 from models.case import Case
 from models.column_types import utc_now
 from models.db import make_sessionmaker
+from models.enums import AttemptStatus, Channel
+from models.outreach import Attempt
+from models.user import Role, User
 
 COURT_STAGE = "court"
 MESSAGE_CHANNELS = ("sms", "email")
-# What each simulated debtor's call must end in (dialer.peers.debtors).
-EXPECTED_CALLS: dict[str, dict[str, Any]] = {
-    "confirms": {"outcome": "answered", "identity_confirmed": True, "listened_to_end": True,
-                 "intents": ["affirm", "nlu_fallback", "nlu_fallback", "nlu_fallback"]},
-    "hangs_up": {"outcome": "answered", "identity_confirmed": False},
-    "no_answer": {"outcome": "no_answer"},
-    "busy": {"outcome": "busy"},
-}
+# How a wave's message may end: delivered, moved to another day by the daily limit, or cancelled
+# because a call of the same wave froze the case first (a payment to verify, a promise, a dispute).
+FINISHED_MESSAGES = ("delivered", "deferred", "cancelled")
+# The demo courier's login (demo_command creates one user per role, named after it).
+COURIER = Role.COURIER.value
 # Days after the wave on which the daily run is replayed: each run moves a case one stage on,
 # after the default plan's soft (10), robot (14), notice (20) and warning (20) days.
 FAST_FORWARD_DAYS = (10, 24, 44, 64)
@@ -42,7 +51,11 @@ class DemoRun:
     wave: WaveRun = field(default_factory=WaveRun)
     stages: Counter[str] = field(default_factory=Counter)
     packs: list[str] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    # Whether LibreOffice is installed to convert the packs to PDF.
+    pdf_expected: bool = False
     pack_refusals: int = 0
+    courier_tasks: int = 0
 
     def summary(self) -> dict[str, Any]:
         by_channel: dict[str, dict[str, int]] = {}
@@ -55,13 +68,17 @@ class DemoRun:
             "calls_answered": sum(call["outcome"] == "answered" for call in calls.values()),
             "intents_heard": dict(Counter(intent for call in calls.values() for intent in call["intents"])),
             "calls": calls,
+            "results_per_behaviour": {debtor: calls.get(debtor, {}).get("results", [])
+                                      for debtor in EXPECTED_CALLS},
             "outcomes": by_channel,
             "sms_delivered": self.wave.delivered["sms"],
             "sms_received_by_smsc": self.wave.sms_received,
             "emails_delivered": self.wave.delivered["email"],
             "emails_received_by_smtp": self.wave.emails_received,
             "cases_per_stage": dict(sorted(self.stages.items())),
+            "courier_tasks": self.courier_tasks,
             "packs_generated": len(self.packs),
+            "packs_pdf": len({path.parent for path in self.pdfs}),
             "pack_refusals": self.pack_refusals,
         }
 
@@ -74,22 +91,23 @@ class DemoRun:
             if not self.wave.outcomes[(channel, "delivered")]:
                 found.append(f"no {channel} delivered")
         unfinished = {key: n for key, n in self.wave.outcomes.items()
-                      if key[0] in MESSAGE_CHANNELS and key[1] not in ("delivered", "deferred")}
+                      if key[0] in MESSAGE_CHANNELS and key[1] not in FINISHED_MESSAGES}
         if unfinished:
-            found.append(f"wave attempts neither delivered nor deferred: {unfinished}")
+            found.append(f"wave attempts neither delivered, deferred nor cancelled: {unfinished}")
         if self.wave.sms_received != self.wave.delivered["sms"]:
             found.append("the SMSC received a different number of SMS than were delivered")
         if self.wave.emails_received != self.wave.delivered["email"]:
             found.append("the SMTP server received a different number of emails than were delivered")
-        for debtor, expected in EXPECTED_CALLS.items():
-            call = self.wave.calls.get(debtor, {})
-            wrong = {key: call.get(key) for key, value in expected.items() if call.get(key) != value}
-            if wrong:
-                found.append(f"the call to {debtor} ended otherwise than expected: {wrong}")
+        for debtor in EXPECTED_CALLS:
+            found += call_failures(debtor, self.wave.calls.get(debtor, {}))
+        if not self.courier_tasks:
+            found.append("no courier task on the demo courier's route")
         if not self.stages[COURT_STAGE]:
             found.append("no case reached the court stage")
         if not self.packs:
             found.append("no court pack generated")
+        if self.pdf_expected and len({path.parent for path in self.pdfs}) != len(self.packs):
+            found.append(f"{len(self.packs)} packs, PDFs of {len({p.parent for p in self.pdfs})}")
         if len(self.packs) + self.pack_refusals != self.stages[COURT_STAGE]:
             found.append(f"{len(self.packs)} packs, {self.pack_refusals} refusals "
                          f"for {self.stages[COURT_STAGE]} court cases")
@@ -121,6 +139,9 @@ async def run_demo_flow(engine: AsyncEngine, folder: Path, as_of: date) -> DemoR
         async with sessionmaker() as session:
             report = await run_day(session, day, _noon(day))
         print(f"ежедневный прогон на {day}: переведено по этапам {report.advanced}", flush=True)
+    async with sessionmaker() as session, session.begin():
+        run.courier_tasks = await assign_courier_route(session)
+    print(f"заданий курьеру (логин {COURIER}): {run.courier_tasks}", flush=True)
     async with sessionmaker() as session:
         run.stages.update(dict((await session.execute(  # type: ignore[arg-type]
             select(Case.stage, func.count()).group_by(Case.stage))).tuples().all()))
@@ -135,5 +156,31 @@ async def run_demo_flow(engine: AsyncEngine, folder: Path, as_of: date) -> DemoR
                 run.packs.append(number)
             else:
                 run.pack_refusals += 1
-    print(f"судебных пакетов: {len(run.packs)} (в {folder / 'packs'})", flush=True)
+    run.pdf_expected = bool(shutil.which("soffice") or shutil.which("libreoffice"))
+    if run.pdf_expected:
+        run.pdfs = await packs_to_pdf(sorted((folder / "packs").glob("*/*.docx")))
+    print(f"судебных пакетов: {len(run.packs)}, из них в PDF: {len({p.parent for p in run.pdfs})} "
+          f"(в {folder / 'packs'})", flush=True)
     return run
+
+
+async def packs_to_pdf(files: list[Path]) -> list[Path]:
+    """Every pack's documents as PDFs beside them, by one LibreOffice run (its start costs
+    seconds, a page milliseconds)."""
+    with tempfile.TemporaryDirectory(prefix="vozvrat-demo-pdf-") as out:
+        converted = await docx_to_pdf(files, Path(out))
+        return [Path(shutil.move(pdf, docx.with_suffix(".pdf"))) for pdf, docx in zip(converted, files)]
+
+
+async def assign_courier_route(session: AsyncSession) -> int:
+    """Every building with an open courier task goes on the demo courier's route; their tasks."""
+    courier = (await session.scalars(select(User).where(User.login == COURIER))).first()
+    if courier is None:
+        return 0
+    codes = list(await session.scalars(
+        select(Building.code).distinct().join(Account, Account.building_id == Building.id)
+        .join(Case, Case.account_id == Account.id).join(Attempt, Attempt.case_id == Case.id)
+        .where(Attempt.channel == Channel.COURIER.value,
+               Attempt.status.in_((AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value)))))
+    await assign_buildings(session, courier, codes)
+    return len((await session.execute(tasks_of(courier.id))).all())

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backoffice.demo_data.calls import demo_calls
+from backoffice.demo_data.expected import call_record
 from campaigns.waves.planning import WaveSpec, create_wave
 from campaigns.waves.scheduler import tick
 from campaigns.waves.segment import Segment
@@ -52,7 +53,7 @@ class WaveRun:
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
     # Delivered attempts by channel, the wave's and the plan steps' alike: what the peers saw.
     delivered: Counter[str] = field(default_factory=Counter)
-    # Each simulated debtor's call: its outcome and the intents the bot heard.
+    # Each simulated debtor's call: its outcome, what the bot heard and what came of it.
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)
     sms_received: int = 0
     emails_received: int = 0
@@ -109,18 +110,12 @@ async def run_demo_wave(sessionmaker: async_sessionmaker[AsyncSession], folder: 
     run.emails_received = len(smtp.received())
     async with sessionmaker() as session:
         now = utc_now()
-        rows = await session.execute(select(Attempt.channel, Attempt.outcome, Attempt.status,
-                                            Attempt.not_before, Attempt.wave_id, Attempt.address,
-                                            Attempt.outcome_data))
-        for channel, outcome, status, not_before, wave_id, address, data in rows:
-            if outcome == "delivered":
-                run.delivered[channel] += 1
-            if wave_id in run.waves.values():
-                later = status == AttemptStatus.QUEUED.value and not_before > now
-                run.outcomes[(channel, "deferred" if later else outcome or status)] += 1
-            if channel == Channel.CALL.value and wave_id in run.waves.values():
-                run.calls[address] = {"outcome": outcome or status,
-                                      "intents": (data or {}).get("intents", []),
-                                      "identity_confirmed": (data or {}).get("identity_confirmed"),
-                                      "listened_to_end": (data or {}).get("listened_to_end")}
+        for row in list(await session.scalars(select(Attempt))):
+            if row.outcome == "delivered":
+                run.delivered[row.channel] += 1
+            if row.wave_id in run.waves.values():
+                later = row.status == AttemptStatus.QUEUED.value and row.not_before > now
+                run.outcomes[(row.channel, "deferred" if later else row.outcome or row.status)] += 1
+            if row.channel == Channel.CALL.value and row.wave_id in run.waves.values():
+                run.calls[row.address] = await call_record(session, row)
     return run

@@ -1,49 +1,39 @@
 """Simulated debtors on loopback, each a SIP user behind Kamailio that answers one way.
 
-``confirms`` (baresip) answers a silent line and presses keys: 1 confirms identity, then keys the
-bot does not understand until it closes. Each key waits for the bot's reply before it to be heard
-whole; the replies' lengths come from rendering the same dialogue's texts with the same engines.
-``hangs_up`` (baresip) answers and hangs up at once, ``no_answer`` rings on, ``busy`` refuses
-with 486 (both sipp).
+``LoopbackDebtors`` registers one baresip phone per part of behaviours.PARTS (pays, promises,
+disputes, ...), and two sipp callees: ``no_answer`` rings on, ``busy`` refuses with 486.
+
+``press_keys`` is the simplest debtor, for the call channel's own tests: on a silent line it presses
+1 to confirm identity, then keys the bot does not understand until it closes, each once the bot
+has finished the reply before it.
 """
 from __future__ import annotations
 
 import asyncio
-import wave
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.peers.behaviours import (
+    CALL_TIMEOUT_S,
+    PARTS,
+    REPLY_TIMEOUT_S,
+    BotVoice,
+    established,
+    write_clip,
+)
 from dialer.peers.processes import Baresip, SippCallee
 from models.enums import AttemptStatus
 from models.outreach import Attempt
-from voicebot.dialogue.context import context_for_attempt
 from voicebot.dialogue.machine import CollectionDialogue
-from voicebot.nlu.rasa_client import RasaClient
-from voicebot.speech.engines import SpeechEngines
 
 # After identity, three keys the bot does not understand: two re-prompts, then it closes.
-CONFIRM_KEYS = ["1", "2", "2", "2"]
-# Slack after a reply's last frame before the debtor presses the next key: the bot waits for
-# input without end, so a late key costs only time, while an early one is lost in the reply
-# (rendering a reply's dynamic part is slower on a loaded machine).
-MARGIN_S = 3.0
-# The hanging-up debtor listens this long after answering.
-HANG_UP_AFTER_S = 2.0
-SAMPLE_RATE = 16000
-DEBTOR_USERS = ("confirms", "hangs_up", "no_answer", "busy")
-
-
-def silent_clip(path: Path, seconds: float = 180.0) -> Path:
-    """What a debtor who answers by keys plays: silence, 8 kHz 16-bit mono."""
-    with wave.open(str(path), "wb") as clip:
-        clip.setnchannels(1)
-        clip.setsampwidth(2)
-        clip.setframerate(8000)
-        clip.writeframes(bytes(int(8000 * seconds) * 2))
-    return path
+CONFIRM_KEYS = ["1", "5", "5", "5"]
+# Longer than any demo call: baresip hangs up when its source file ends.
+SILENCE_S = 180.0
+DEBTOR_USERS = (*PARTS, "no_answer", "busy")
 
 
 async def bot_replies(dialogue: CollectionDialogue, keys: list[str]) -> list[str]:
@@ -53,10 +43,6 @@ async def bot_replies(dialogue: CollectionDialogue, keys: list[str]) -> list[str
     for digit in keys:
         texts.append((await dialogue.key(digit, now)).text)
     return texts
-
-
-async def spoken_pcm(engines: SpeechEngines, text: str) -> bytes:
-    return b"".join(await asyncio.gather(*engines.phrases.render_reply(text)))
 
 
 async def wait_for_status(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
@@ -70,44 +56,21 @@ async def wait_for_status(sessionmaker: async_sessionmaker[AsyncSession], attemp
 
 
 async def press_keys(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
-                     debtor: Baresip, replies: list[bytes], keys: list[str] = CONFIRM_KEYS) -> Attempt:
-    """Once the call starts, press each key after the reply before it; the finished attempt."""
-    await asyncio.wait_for(wait_for_status(sessionmaker, attempt_id, {AttemptStatus.STARTED.value}), 180)
-    # The attempt starts at dialling; the bot's first reply starts once the debtor's phone answers.
-    await asyncio.wait_for(established(debtor), 60)
-    for digit, reply in zip(keys, replies):
-        await asyncio.sleep(len(reply) / SAMPLE_RATE + MARGIN_S)
+                     debtor: Baresip, keys: list[str] = CONFIRM_KEYS) -> Attempt:
+    """Once the call is established, press each key when the bot has finished the reply before
+    it, as the debtor's phone hears it; the finished attempt."""
+    bot = BotVoice(debtor)
+    await asyncio.wait_for(established(debtor), CALL_TIMEOUT_S)
+    for digit in keys:
+        await asyncio.wait_for(bot.finished(), REPLY_TIMEOUT_S)
         debtor.command(digit)
     return await asyncio.wait_for(wait_for_status(sessionmaker, attempt_id, {AttemptStatus.DONE.value}),
-                                  len(replies[-1]) / SAMPLE_RATE + 30)
-
-
-async def established(debtor: Baresip) -> None:
-    """Until the debtor's phone reports its call established (one call per debtor here)."""
-    while b"Call established" not in debtor.log_path.read_bytes():
-        await asyncio.sleep(0.1)
-
-
-async def confirm_replies(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
-                          client: RasaClient, engines: SpeechEngines,
-                          keys: list[str] = CONFIRM_KEYS) -> tuple[list[str], list[bytes]]:
-    """The bot's replies in this attempt's call to ``keys``, as text and as the audio it plays."""
-    async with sessionmaker() as session:
-        context = await context_for_attempt(session, attempt_id)
-    texts = await bot_replies(CollectionDialogue(context, client), keys)
-    return texts, [await spoken_pcm(engines, text) for text in texts]
-
-
-async def hang_up_when_answered(sessionmaker: async_sessionmaker[AsyncSession], attempt_id: int,
-                                debtor: Baresip) -> None:
-    await asyncio.wait_for(wait_for_status(sessionmaker, attempt_id, {AttemptStatus.STARTED.value}), 180)
-    await asyncio.sleep(HANG_UP_AFTER_S)
-    debtor.command("b")
+                                  REPLY_TIMEOUT_S)
 
 
 @dataclass
 class LoopbackDebtors:
-    """The four debtors registered at a Kamailio on ``registrar_port``, by behaviour."""
+    """The debtors registered at a Kamailio on ``registrar_port``, by behaviour."""
 
     folder: Path
     registrar_port: int
@@ -116,8 +79,9 @@ class LoopbackDebtors:
 
     def start(self) -> LoopbackDebtors:
         self.folder.mkdir(parents=True, exist_ok=True)
-        silence = silent_clip(self.folder / "silence.wav")
-        for user in ("confirms", "hangs_up"):
+        # Until a debtor says something, its phone plays silence.
+        silence = write_clip(self.folder / "silence.wav", b"", SILENCE_S)
+        for user in PARTS:
             self.phones[user] = Baresip(self.folder, self.registrar_port, silence, user=user).start()
         self.sipp["no_answer"] = SippCallee(self.folder, self.registrar_port, "uas_noanswer",
                                             "no_answer").start()

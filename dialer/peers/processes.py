@@ -38,6 +38,13 @@ def free_udp_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_tcp_port() -> int:
+    """A TCP port the kernel says is free now (for a service started next, e.g. Rasa)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
 def free_udp_block(size: int = 4) -> int:
     """An even port with the ``size`` ports from it free (sipp puts audio RTP/RTCP and video on
     -mp, +1, +2, +3)."""

@@ -4,8 +4,8 @@ speech engines) talks, and its one outcome lands on the attempt and moves the ca
 
 The debtor's clip is silence: with the Korean vosk model Russian words would not be understood,
 so the debtor answers by keys, as a real one may (1 confirms identity, any other key is not
-understood). Each key is pressed once the bot's reply before it has been heard whole; the
-replies' lengths come from rendering the same dialogue's texts with the same engines.
+understood). Each key is pressed once the debtor's phone has heard the bot finish the reply
+before it.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from campaigns.outcomes.rules import PAYMENT_DETAILS_STEP
 from campaigns.queue.claims import ClaimedAttempt, Verdict
 from dialer.channel import CallChannel, fixed_phrases
 from dialer.peers.debtors import CONFIRM_KEYS as KEYS
-from dialer.peers.debtors import bot_replies, press_keys, spoken_pcm
+from dialer.peers.debtors import bot_replies, press_keys
 from dialer.peers.processes import Baresip, Kamailio
 from models.case import Case, CaseEvent
 from models.entities import Building
@@ -58,10 +58,9 @@ async def _go(_session: AsyncSession, _attempt: ClaimedAttempt, _now: datetime) 
 
 
 async def _queued_call(tmp_path: Path, kamailio: Kamailio, sessionmaker: async_sessionmaker[AsyncSession],
-                       engines: SpeechEngines, nlu_url: str,
-                       ) -> tuple[Baresip, int, int, list[str], list[bytes]]:
+                       nlu_url: str) -> tuple[Baresip, int, int, list[str]]:
     """A silent baresip debtor and a call attempt queued to it: (debtor, attempt id, case id,
-    the bot's replies in this call as text and as the audio it will play)."""
+    the bot's replies in this call)."""
     silence = await asyncio.to_thread(debtor_clip, tmp_path / "silence.wav", 1.0, None, 120.0)
     debtor = await asyncio.to_thread(Baresip(tmp_path, kamailio.port, silence).start)
     async with sessionmaker() as session, session.begin():
@@ -75,7 +74,7 @@ async def _queued_call(tmp_path: Path, kamailio: Kamailio, sessionmaker: async_s
         context = await context_for_attempt(session, attempt_id)
     async with RasaClient(nlu_url) as client:
         texts = await bot_replies(CollectionDialogue(context, client), KEYS)
-    return debtor, attempt_id, case_id, texts, [await spoken_pcm(engines, text) for text in texts]
+    return debtor, attempt_id, case_id, texts
 
 
 # This debtor answers by keys on a silent line, which the answering-machine classifier would
@@ -86,8 +85,8 @@ SILENT_DEBTOR_AMD = AmdSettings(enabled=False)
 async def test_call_channel_talks_to_the_debtor_and_records_the_dialogues_outcome_once(
         tmp_path: Path, kamailio: Kamailio, sessionmaker: async_sessionmaker[AsyncSession],
         engines: SpeechEngines, rasa_test_settings: RasaSettings, rasa_url: str) -> None:  # noqa: F811
-    debtor, attempt_id, case_id, texts, replies = await _queued_call(
-        tmp_path, kamailio, sessionmaker, engines, rasa_url)
+    debtor, attempt_id, case_id, texts = await _queued_call(
+        tmp_path, kamailio, sessionmaker, rasa_url)
     channel = CallChannel(sessionmaker, "call-channel-test",
                           sip=line_settings(tmp_path, kamailio.port),
                           rasa=rasa_test_settings, engines=engines, check=_go,
@@ -95,7 +94,7 @@ async def test_call_channel_talks_to_the_debtor_and_records_the_dialogues_outcom
     stop = asyncio.Event()
     running = asyncio.create_task(channel.run(stop))
     try:
-        done = await press_keys(sessionmaker, attempt_id, debtor, replies)
+        done = await press_keys(sessionmaker, attempt_id, debtor)
     finally:
         stop.set()
         await asyncio.wait_for(running, 30)
@@ -142,11 +141,11 @@ async def test_call_channel_talks_to_the_debtor_and_records_the_dialogues_outcom
 
 async def test_worker_command_calls_and_then_sends_the_sms_the_bot_promised(
         tmp_path: Path, kamailio: Kamailio, sessionmaker: async_sessionmaker[AsyncSession],
-        database_url: str, engines: SpeechEngines, rasa_url: str) -> None:  # noqa: F811
+        database_url: str, rasa_url: str) -> None:  # noqa: F811
     """``vozvrat worker --channels call,sms`` as the console script, settings from the
     environment, the real pre-contact check: the call, then its payment-details SMS delivered."""
-    debtor, attempt_id, case_id, _, replies = await _queued_call(
-        tmp_path, kamailio, sessionmaker, engines, rasa_url)
+    debtor, attempt_id, case_id, _ = await _queued_call(
+        tmp_path, kamailio, sessionmaker, rasa_url)
     async with sessionmaker() as session, session.begin():
         await session.execute(update(Building).values(timezone=midday_zone()))
     smsc = start_smsc(tmp_path)
@@ -159,7 +158,7 @@ async def test_worker_command_calls_and_then_sends_the_sms_the_bot_promised(
                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
-        done = await press_keys(sessionmaker, attempt_id, debtor, replies)
+        done = await press_keys(sessionmaker, attempt_id, debtor)
         sms = await asyncio.wait_for(_details_sent(sessionmaker, case_id), 60)
     finally:
         worker.send_signal(signal.SIGTERM)

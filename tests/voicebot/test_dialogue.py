@@ -3,7 +3,7 @@ re-prompts, barge-in and DTMF."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from voicebot.dialogue import CollectionDialogue, PaymentDetails, Stage, load_ph
 from voicebot.dialogue.context import DebtorContext
 from voicebot.dialogue.machine import MAX_TURNS
 from voicebot.dialogue.phrases import PHRASES_FILE
+from voicebot.russian import Case, date_in_words
 
 from tests.voicebot.scripted import AMOUNT_WORDS, CONTEXT, EVENING, FRIDAY, NOW, SAMPLES, ScriptedParser
 
@@ -65,7 +66,10 @@ async def test_confirmed_debtor_hears_the_amount_in_words(confirm: str) -> None:
     bot, [_, disclosure] = await talk(confirm)
     assert disclosure.text.startswith("Спасибо, Иван Петрович.")
     assert AMOUNT_WORDS in disclosure.text
-    assert disclosure.text.endswith("Когда вы сможете оплатить задолженность?")
+    # The question, then the keys for a debtor the recogniser does not understand.
+    assert "Когда вы сможете оплатить задолженность? Чтобы назвать срок оплаты, нажмите единицу." \
+        in disclosure.text
+    assert disclosure.text.endswith("Чтобы поговорить с менеджером, нажмите ноль.")
     assert bot.stage == Stage.DEBT
     report = bot.outcome(hung_up_by_debtor=True)
     assert report.identity_confirmed is True
@@ -86,6 +90,46 @@ async def test_a_pressed_key_other_than_one_does_not_confirm() -> None:
     assert replies[1].text.startswith("Извините, я вас не расслышала. Скажите, пожалуйста, вы Иванов")
     assert replies[-1].hang_up
     assert bot.outcome(hung_up_by_debtor=False).identity_confirmed is False
+
+
+async def test_key_two_before_identity_is_a_wrong_number_and_discloses_nothing() -> None:
+    bot, replies = await talk("#2")
+    assert_discloses_nothing(replies)
+    assert replies[-1].text.startswith("Извините, видимо, мы ошиблись номером.") and replies[-1].hang_up
+    report = bot.outcome(hung_up_by_debtor=False)
+    assert report.intents == (Intent.WRONG_PERSON,) and report.identity_confirmed is False
+
+
+@pytest.mark.parametrize(("key", "intent", "fragment"), [
+    ("2", Intent.ALREADY_PAID, "Мы проверим поступление оплаты."),
+    ("3", Intent.DISPUTE, "Ваше несогласие записано"),
+    ("0", Intent.REQUEST_OPERATOR, "менеджер ООО «УК Тест» перезвонит вам"),
+])
+async def test_the_key_menu_after_disclosure_ends_the_call_as_the_words_would(
+        key: str, intent: Intent, fragment: str) -> None:
+    bot, replies = await talk("#1", f"#{key}")
+    assert fragment in replies[-1].text and replies[-1].hang_up
+    report = bot.outcome(hung_up_by_debtor=False)
+    assert report.intents == (Intent.AFFIRM, intent) and report.identity_confirmed is True
+
+
+async def test_a_promise_by_keys_takes_the_days_keyed_and_a_confirmation() -> None:
+    bot, replies = await talk("#1", "#1", "#5", "#1")
+    assert "наберите на телефоне, через сколько дней оплатите" in replies[2].text
+    pay_by = NOW.date() + timedelta(days=5)
+    assert date_in_words(pay_by, Case.GENITIVE) in replies[3].text
+    assert "Если да, нажмите единицу" in replies[3].text
+    assert replies[-1].text.startswith("Спасибо! Ваше обещание оплатить") and replies[-1].hang_up
+    report = bot.outcome(hung_up_by_debtor=False)
+    assert report.promise_date == pay_by
+    assert report.intents == (Intent.AFFIRM, Intent.PROMISE_TO_PAY, Intent.PROMISE_TO_PAY,
+                              Intent.AFFIRM)
+
+
+async def test_a_promise_keyed_then_denied_asks_for_the_date_again() -> None:
+    bot, replies = await talk("#1", "#1", "#5", "#2")
+    assert replies[-1].text.startswith("Назовите, пожалуйста, дату") and not replies[-1].hang_up
+    assert bot.outcome(hung_up_by_debtor=True).promise_date is None
 
 
 async def test_questions_before_identity_are_answered_with_the_identity_question() -> None:
@@ -217,7 +261,7 @@ async def test_answers_after_identity(line: str, fragment: str, hang_up: bool) -
 
 async def test_questions_return_to_when_will_you_pay() -> None:
     _, replies = await talk("да это я", "сколько я должен", "за что долг", "как оплатить")
-    for reply in replies[1:]:
+    for reply in replies[2:]:
         assert reply.text.endswith("Когда вы сможете оплатить задолженность?")
         assert not reply.hang_up
 
@@ -346,7 +390,8 @@ async def test_reprompts_count_only_in_a_row() -> None:
 async def test_reprompts_before_identity_close_without_offering_payment_details() -> None:
     bot, replies = await talk("ээ ну это", "ээ ну это", "ээ ну это")
     assert replies[1].text == ("Извините, я вас не расслышала. Скажите, пожалуйста, вы Иванов "
-                               "Иван Петрович? Если да, скажите «да» или нажмите единицу.")
+                               "Иван Петрович? Если да, скажите «да» или нажмите единицу. Если "
+                               "вы не знаете этого человека, нажмите двойку.")
     assert replies[-1].hang_up
     assert_discloses_nothing(replies)
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backoffice.notices.demo_route import give_demo_route
 from backoffice.web.app import create_app
 from models.entities import Account, Attempt, Building, Case, CourierRoute, Person, User
 from models.ledger import account_ledger_for
@@ -20,7 +19,7 @@ from models.ru_format import money
 from models.user import Role
 from tests.web.chromium import ARTIFACTS
 from tests.web.couriers import B3_ACCOUNTS, couriers_with_notices
-from tests.web.login import add_user, csrf_of, log_in, log_in_as
+from tests.web.login import csrf_of, log_in, log_in_as
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 
@@ -151,24 +150,3 @@ async def test_the_api_assigns_buildings_and_lists_a_couriers_own_tasks(
     assert done.status == 200 and await _route_of(sessionmaker, "B3") == "courier-a"
     spec = await (await client.get("/api/openapi.json")).json()
     assert {"/api/courier-routes", "/api/courier/tasks"} <= set(spec["paths"])
-
-
-async def test_the_demo_courier_gets_the_busiest_building_and_each_notice_once(
-    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
-    await add_user(engine, "courier", Role.COURIER)
-    async with sessionmaker.begin() as session:
-        # Every case already has a notice waiting: the route, but nothing queued twice.
-        assert await give_demo_route(session, "courier") == ("B1", 0)
-        await session.execute(update(Attempt).where(Attempt.channel == "courier")
-                              .values(status="cancelled"))
-    async with sessionmaker.begin() as session:
-        building, queued = await give_demo_route(session, "courier")
-    async with sessionmaker.begin() as session:
-        assert await give_demo_route(session, "courier") == (building, 0)
-    assert await _route_of(sessionmaker, building) == "courier"
-    assert queued > 0
-    assert await log_in(client, "courier") == 302
-    listed = await (await client.get("/api/courier/tasks")).json()
-    accounts = [item["account"] for item in listed["items"]]
-    assert len(accounts) == len(set(accounts)) == queued

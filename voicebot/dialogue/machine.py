@@ -50,7 +50,17 @@ MAX_REPROMPTS = 2
 MAX_DATE_ASKS = 2
 # Debtor turns after which the bot winds the call up, so no call loops for ever.
 MAX_TURNS = 20
-_KEY_YES = "1"
+# What a key means in each stage: the menu that stage's question offers (phrases.yaml), for a
+# debtor the recogniser does not understand; elsewhere only 1, yes, means anything.
+_KEY_YES = {"1": Intent.AFFIRM}
+_KEY_MENUS: dict[Stage, dict[str, Intent]] = {
+    Stage.IDENTITY: {**_KEY_YES, "2": Intent.WRONG_PERSON},
+    Stage.DEBT: {"1": Intent.PROMISE_TO_PAY, "2": Intent.ALREADY_PAID, "3": Intent.DISPUTE,
+                 "0": Intent.REQUEST_OPERATOR},
+    Stage.CONFIRM_PROMISE: {**_KEY_YES, "2": Intent.DENY},
+}
+# Asked for a date, the debtor may key in how many days from today they will pay.
+_DAY_KEYS = "123456789"
 # Phrases that tell the debtor the payment details will come by SMS: saying one sets
 # ``send_payment_details`` on the outcome, and the outcome rules queue that SMS.
 PROMISE_SMS = frozenset({"how_to_pay", "promise_taken", "promise_without_date", "refuse_final",
@@ -98,9 +108,13 @@ class CollectionDialogue:
 
     async def key(self, digit: str, now: datetime) -> BotReply:
         self._check_open()
-        self._transcript.append(TranscriptTurn(speaker="debtor", text=f"(нажата клавиша {digit})"))
-        intent = Intent.AFFIRM if digit == _KEY_YES else Intent.NLU_FALLBACK
-        return self._turn(NluResult(text=digit, intent=intent, confidence=1.0), now)
+        text = f"(нажата клавиша {digit})"
+        self._transcript.append(TranscriptTurn(speaker="debtor", text=text))
+        if self.stage == Stage.PROMISE_DATE and digit in _DAY_KEYS:
+            return self._turn(NluResult(text=text, intent=Intent.PROMISE_TO_PAY, confidence=1.0,
+                                        promise_date=now.date() + timedelta(days=int(digit))), now)
+        intent = _KEY_MENUS.get(self.stage, _KEY_YES).get(digit, Intent.NLU_FALLBACK)
+        return self._turn(NluResult(text=text, intent=intent, confidence=1.0), now)
 
     def heard(self, share: float) -> None:
         if not 0.0 <= share <= 1.0:
@@ -215,7 +229,7 @@ class CollectionDialogue:
         self.stage = Stage.DEBT
         return self._ask(self._say("disclosure", name=self.context.address_name,
                                    creditor=self.context.creditor, amount=self._amount()),
-                         self._say("when_pay"))
+                         f"{self._say('when_pay')} {self._say('debt_keys')}")
 
     def _debt_turn(self, result: NluResult, now: datetime) -> BotReply:
         """After identity: answer questions, take promises, record refusals and requests."""

@@ -26,6 +26,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "disclosure": frozenset({"name", "creditor", "amount"}),
     "no_debt": frozenset({"name"}),
     "when_pay": frozenset(),
+    "debt_keys": frozenset(),
     "amount": frozenset({"amount"}),
     "debt_details": frozenset({"periods", "services", "amount"}),
     "how_to_pay": frozenset({"payment"}),

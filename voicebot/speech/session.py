@@ -137,6 +137,8 @@ class AudioSession:
                 continue
             if len(event) != FRAME_BYTES:
                 raise ValueError(f"a line frame is {FRAME_BYTES} bytes, got {len(event)}")
+            if not self._engines.settings.listen:
+                continue
             self._inbound.append(StampedFrame(event, self._loop.time()))
             if self._listening is None or self._listening.done():
                 self._listening = asyncio.create_task(self._listen())

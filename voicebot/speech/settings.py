@@ -34,6 +34,10 @@ class SpeechSettings(BaseModel):
     # words, slower but deaf to coughs and line noise.
     speech_start_ms: int = 100
     barge_in: Literal["voice", "words"] = "voice"
+    # False: the bot takes key presses only and ignores speech, for a recogniser that does not
+    # know the bot's language (the demo with the Korean stand-in model, whose guesses at Russian
+    # speech would steer the dialogue at random).
+    listen: bool = True
     # ``smart_turn`` asks the Smart Turn model after ``turn_pause_ms`` of silence whether the
     # debtor has finished, and ends the turn anyway after ``turn_max_pause_ms``; ``silence`` ends
     # the turn after ``turn_max_pause_ms`` of silence alone.

@@ -2,6 +2,7 @@
 out, with turn-taking, barge-in, key presses and both sides hanging up."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -129,3 +130,17 @@ async def test_a_failing_conversation_ends_the_session_with_its_error(
     with pytest.raises(RuntimeError, match="the dialogue is broken"):
         await AudioSession(engines, Broken(), sink).run(Debtor().wait(0.2).line(sink))
     assert sink.frames == []
+
+
+async def test_a_bot_set_not_to_listen_answers_keys_and_ignores_speech(
+        engines: SpeechEngines, korean: EspeakSynthesizer) -> None:
+    deaf = dataclasses.replace(engines, settings=engines.settings.model_copy(update={"listen": False}))
+    conversation = ScriptedConversation()
+    sink = RecordingSink()
+    session = AudioSession(deaf, conversation, sink)
+    await session.run(Debtor().wait_for_bot().say(await korean.synthesize(YES)).wait(1.5)
+                      .press("1").line(sink))
+    # The words neither interrupted the greeting nor made a turn; the key did.
+    assert conversation.heard_texts == [] and session.turns == []
+    assert conversation.keys == ["1"]
+    assert conversation.shares == [1.0, 1.0]
