@@ -62,11 +62,13 @@ def _most_real_time_calls(data: Figures) -> float | None:
     return max(calls.values()) if calls else None
 
 
-def _web_p99(data: Figures) -> float | None:
-    """The worse of the case registry and the case card, one client."""
-    values = [dig(data, page, "p99_ms") for page in ("case_list_concurrency_1", "case_card_concurrency_1")]
-    values = [value for value in values if value is not None]
-    return max(values) if values else None
+def _web_p99(clients: int) -> Callable[[Figures], float | None]:
+    """The worse of the case registry and the case card with ``clients`` at once."""
+    def worse(data: Figures) -> float | None:
+        values = [dig(data, f"{page}_concurrency_{clients}", "p99_ms") for page in ("case_list", "case_card")]
+        values = [value for value in values if value is not None]
+        return max(values) if values else None
+    return worse
 
 
 def _amd_mistakes(data: Figures) -> float | None:
@@ -96,7 +98,8 @@ ROWS: tuple[Row, ...] = (
         "s", "≤ 2.5 s", lambda v: v <= 2.5),
     Row("documents", "DOCX court packs per second", lambda d: dig(d, "docx", "packs_per_second"),
         "/s", "≥ 20/s", lambda v: v >= 20),
-    Row("web", "registry and card p99, one client", _web_p99, "ms", "≤ 100 ms", lambda v: v <= 100),
+    Row("web", "registry and card p99, one client", _web_p99(1), "ms", "≤ 100 ms", lambda v: v <= 100),
+    Row("web", "registry and card p99, 4 clients", _web_p99(4), "ms", "≤ 100 ms", lambda v: v <= 100),
     Row("rasa_nlu", "Rasa parse p95", lambda d: dig(d, "parse_ms_p95"), "ms", "—", None),
 )
 
