@@ -11,6 +11,7 @@ import random
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,7 +158,12 @@ class Baresip:
         return self.home / "rec"
 
     def start(self) -> Baresip:
-        self.recordings.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(parents=True, exist_ok=True)
+        # baresip's sndfile builds each dump's path in a 128-byte buffer: under a deep folder
+        # (pytest's temporary paths) the name is cut before its "-enc.wav"/"-dec.wav" and both
+        # directions write one file. So baresip records into a short folder, linked from home.
+        if not self.recordings.exists():
+            self.recordings.symlink_to(tempfile.mkdtemp(prefix="vozvrat-rec-"))
         rtp_low = free_tcp_udp_range(400)
         (self.home / "accounts").write_text(
             f"<sip:{self.user}@{HOST}:{self.registrar_port}>;auth_pass={PASSWORD};answermode=auto;"
@@ -172,7 +178,7 @@ class Baresip:
             "module_path /usr/lib/baresip/modules", "module g711.so", "module aufile.so",
             "module aubridge.so", "module sndfile.so", "module cons.so",
             f"cons_listen {HOST}:{self.console_port}", "module_app account.so", "module_app menu.so",
-            f"snd_path {self.recordings}", ""]))
+            f"snd_path {self.recordings.resolve()}", ""]))
         self.log_path = self.home / "baresip.log"
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(["baresip", "-f", str(self.home)], stdout=self.log,
