@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backoffice.demo_data.expected import EXPECTED_CALLS, call_failures
@@ -183,4 +183,11 @@ async def assign_courier_route(session: AsyncSession) -> int:
         .where(Attempt.channel == Channel.COURIER.value,
                Attempt.status.in_((AttemptStatus.QUEUED.value, AttemptStatus.CLAIMED.value)))))
     await assign_buildings(session, courier, codes)
+    # The daily runs above stand for weeks of the plan: the notices they queued for those days
+    # are due on the demo's own day, so the courier sees them on the page now.
+    await session.execute(
+        update(Attempt).where(Attempt.channel == Channel.COURIER.value,
+                              Attempt.status == AttemptStatus.QUEUED.value,
+                              Attempt.not_before > utc_now())
+        .values(not_before=utc_now()))
     return len((await session.execute(tasks_of(courier.id))).all())
