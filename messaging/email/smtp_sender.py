@@ -27,8 +27,6 @@ class Verdict(StrEnum):
     ACCEPTED = "accepted"
     TRANSIENT = "transient"
     PERMANENT = "permanent"
-    # The connection died after the whole message was written: the server may have taken it.
-    UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +65,6 @@ def classify(exc: Exception) -> SendResult:
         return SendResult(Verdict.PERMANENT, f"{type(exc).__name__}: {exc}")
     # Connection refused, timeouts, a dropped connection: the server did not take the message.
     return SendResult(Verdict.TRANSIENT, f"{type(exc).__name__}: {exc}")
-
-
-class _Uncertain(Exception):
-    """The connection died once the message was written; whether it was taken is unknown."""
 
 
 class SmtpPool:
@@ -117,42 +111,16 @@ class SmtpPool:
         for fresh in (False, True):
             try:
                 async with self.connection() as client:
-                    refused = await self._transfer(client, message, sender, recipients)
-            except _Uncertain as exc:
-                return SendResult(Verdict.UNCERTAIN, str(exc.__cause__ or exc))
+                    refused, _ = await client.sendmail(sender, recipients, message)
             except aiosmtplib.SMTPServerDisconnected as exc:
                 if fresh:
                     return classify(exc)
                 continue
             except (aiosmtplib.SMTPException, OSError) as exc:
                 return classify(exc)
-            return SendResult(Verdict.ACCEPTED, refused=refused)
+            return SendResult(Verdict.ACCEPTED, refused={
+                address: f"{answer.code} {answer.message}" for address, answer in refused.items()})
         raise AssertionError("unreachable")
-
-    @staticmethod
-    async def _transfer(client: aiosmtplib.SMTP, message: bytes, sender: str,
-                        recipients: Sequence[str]) -> dict[str, str]:
-        """MAIL, RCPT and DATA one by one rather than aiosmtplib's sendmail, which cannot tell
-        where a connection died: after DATA the server may have kept the message, and sending it
-        again could reach the debtor twice, so that case is not retried (``_Uncertain``)."""
-        await client.mail(sender)
-        refused: dict[str, str] = {}
-        errors: list[aiosmtplib.SMTPRecipientRefused] = []
-        for recipient in recipients:
-            try:
-                await client.rcpt(recipient)
-            except aiosmtplib.SMTPRecipientRefused as exc:
-                refused[recipient] = f"{exc.code} {exc.message}"
-                errors.append(exc)
-        if len(errors) == len(recipients):
-            await client.rset()
-            raise aiosmtplib.SMTPRecipientsRefused(errors)
-        try:
-            await client.data(message)
-        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
-            raise _Uncertain("соединение оборвалось после передачи письма") from exc
-        return refused
-
 
     async def send(self, message: bytes, sender: str, recipients: Sequence[str]) -> SendResult:
         """Send ``message`` (compose.py's bytes) from the envelope ``sender``, trying again after a temporary refusal with a doubling pause, ``tries`` in all."""

@@ -107,11 +107,6 @@ class EmailWorker:
             await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
                                  f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
             return None
-        if result.verdict == Verdict.UNCERTAIN:
-            # Not sent again: it may have reached the debtor. The attempt stays started, its
-            # lease runs out and a person reviews it, as for a worker that died mid-send.
-            log.warning("email for attempt %s: %s", attempt.id, result.reason)
-            return None
         if result.verdict == Verdict.PERMANENT:
             return Outcome(attempt.id, OutcomeKind.UNDELIVERED, f"сервер отказал: {result.reason}", msg_id)
         note = "; ".join(f"отказ для {a}: {why}" for a, why in result.refused.items())
