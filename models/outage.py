@@ -27,6 +27,17 @@ MAX_PAUSE_S = 5.0
 # waiting for it to pass would hang the worker instead of failing it.
 _NOT_AN_OUTAGE = ("no such table", "no such column", "syntax error")
 
+# PostgreSQL states of a server going down or not yet up. asyncpg raises them as plain errors
+# (SQLAlchemy wraps them in DBAPIError, not OperationalError): "the database system is not yet
+# accepting connections" comes while a restarted server replays its log.
+_PG_SERVER_AWAY = ("57P01", "57P02", "57P03")
+_PG_CONNECTION_EXCEPTION_CLASS = "08"
+
+
+def _pg_server_away(exc: DBAPIError) -> bool:
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    return state in _PG_SERVER_AWAY or state.startswith(_PG_CONNECTION_EXCEPTION_CLASS)
+
 
 def database_away(exc: BaseException) -> bool:
     """The database could not be reached or dropped the connection (not: refused the data)."""
@@ -34,7 +45,7 @@ def database_away(exc: BaseException) -> bool:
         return True
     if isinstance(exc, OperationalError):
         return not any(words in str(exc.orig).lower() for words in _NOT_AN_OUTAGE)
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    return isinstance(exc, DBAPIError) and (exc.connection_invalidated or _pg_server_away(exc))
 
 
 async def until_stored(work: Callable[[], Awaitable[ResultT]], what: str) -> ResultT:

@@ -67,6 +67,7 @@ def test_copy_text_escapes_what_would_split_a_line() -> None:
     assert (copy_text(None), copy_text(True), copy_text(False)) == ("\\N", "t", "f")
 
 
+@pytest.mark.usefixtures("sessionmaker")  # empties the tables the import filled
 async def test_initial_load_puts_back_every_index_and_constraint(
     worker_for_every_file: None, engine: AsyncEngine, tmp_path: Path
 ) -> None:
@@ -74,7 +75,7 @@ async def test_initial_load_puts_back_every_index_and_constraint(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
         " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = CAST(:t AS regclass)"
         " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = CAST(:t AS regclass) ORDER BY 1"
+        " WHERE conrelid = CAST(:t AS regclass) ORDER BY 1, 2"
     )
 
     async def definitions() -> dict[str, list[tuple[str, str]]]:
