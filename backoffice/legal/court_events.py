@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backoffice.legal.account_claim import load_account_claim
 from backoffice.legal.penalty import PenaltyPolicy
-from backoffice.legal.terms import objection_deadline
+from backoffice.legal.documents.objection import BadObjection, write_objection
 from campaigns.cases.advance import enter_stage, escalate
 from campaigns.cases.history import EventKind, record_event
 from campaigns.plans.loader import plan_definition
@@ -28,7 +28,7 @@ from models.column_types import utc_now
 from models.court_filing import COURT_ORDER, LAWSUIT, CourtFiling
 from models.entities import Account, Case, CaseEvent, WorkPlan
 from models.enums import CaseStatus
-from models.reference.production_calendar import CalendarNotCovered, ProductionCalendar
+from models.reference.production_calendar import ProductionCalendar
 from models.ru_format import day, money
 
 COURT_STAGE = "court"
@@ -178,23 +178,16 @@ async def _objection(_session: AsyncSession, _case: Case, filing: CourtFiling | 
                      calendar: ProductionCalendar | None) -> tuple[str, dict[str, Any]]:
     filing, issued_on = _issued(filing, "записать возражения")
     served = event.served_on or issued_on
-    if served < issued_on or event.on < served:
-        raise CourtEventError(
-            f"Даты не сходятся: приказ вынесен {day(issued_on)}, копия получена "
-            f"{day(served)}, возражения {day(event.on)} — каждая дата не раньше предыдущей.")
     try:
-        deadline = objection_deadline(served, calendar)
-    except CalendarNotCovered:
-        raise CourtEventError(f"В производственном календаре нет {served.year} года: срок "
-                              "возражений не посчитать. Добавьте год в календарь.") from None
-    timely = event.on <= deadline
-    # Kept on the filing too: the enforcement documents read them to tell an order in force.
-    filing.copy_received_on, filing.objection_on = served, event.on
-    verdict = ("в срок: суд отменит приказ" if timely else
+        # Kept on the filing too: the enforcement documents read them to tell an order in force.
+        term = write_objection(filing, served, event.on, None, calendar)
+    except BadObjection as refused:
+        raise CourtEventError(f"{str(refused).capitalize()}.") from None
+    verdict = ("в срок: суд отменит приказ" if term.timely else
                "с пропуском срока: приказ отменят, только если суд восстановит срок")
-    return (f"{day(event.on)}, срок — до {day(deadline)} (10 рабочих дней с {day(served)}), "
+    return (f"{day(event.on)}, срок — до {day(term.deadline)} (10 рабочих дней с {day(served)}), "
             f"{verdict}", {"filing_id": filing.id, "served_on": served.isoformat(),
-                           "deadline": deadline.isoformat(), "timely": timely})
+                           "deadline": term.deadline.isoformat(), "timely": term.timely})
 
 
 async def _cancelled(_session: AsyncSession, _case: Case, filing: CourtFiling | None,

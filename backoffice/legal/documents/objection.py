@@ -33,7 +33,7 @@ from models.case import Case
 from models.court_filing import COURT_ORDER, CourtFiling
 from models.enums import CaseStatus
 from models.person import Person
-from models.reference.production_calendar import ProductionCalendar
+from models.reference.production_calendar import CalendarNotCovered, ProductionCalendar
 from models.ru_format import day
 
 TITLE = "отзыв на возражения должника"
@@ -53,14 +53,39 @@ class Objection:
     person_code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectionTerm:
+    deadline: date
+    timely: bool
+
+
+def write_objection(order: CourtFiling, copy_received_on: date, filed_on: date, text: str | None,
+                    calendar: ProductionCalendar | None = None) -> ObjectionTerm:
+    """Write an objection on ``order`` and say whether it came within the 10 working days; the
+    one place that checks its dates, so the lawyer's court event and the document command agree.
+    ``text`` None keeps the text already written (a court event names no text)."""
+    issued = order.issued_on
+    if (issued is not None and copy_received_on < issued) or filed_on < copy_received_on:
+        issued_words = f"приказ вынесен {day(issued)}, " if issued is not None else ""
+        raise BadObjection(f"даты не сходятся: {issued_words}копия получена {day(copy_received_on)}, "
+                           f"возражения {day(filed_on)} — каждая дата не раньше предыдущей")
+    if text is not None and len(text) > MAX_TEXT:
+        raise BadObjection(f"текст возражений длиннее {MAX_TEXT} символов")
+    try:
+        deadline = objection_deadline(copy_received_on, calendar)
+    except CalendarNotCovered:
+        raise BadObjection(f"в производственном календаре нет {copy_received_on.year} года: срок "
+                           "возражений не посчитать, добавьте год в календарь") from None
+    order.copy_received_on, order.objection_on = copy_received_on, filed_on
+    if text is not None:
+        order.objection_text = text
+    return ObjectionTerm(deadline, filed_on <= deadline)
+
+
 async def record_objection(session: AsyncSession, account: str, objection: Objection,
                            calendar: ProductionCalendar | None = None) -> CourtFiling:
     """Write ``objection`` on the account's latest court order not cancelled (of the debtor
     named, if any) and note it in the open case; LookupError if there is no such order."""
-    if objection.filed_on < objection.copy_received_on:
-        raise BadObjection("возражения не могут быть поданы раньше получения копии приказа")
-    if len(objection.text) > MAX_TEXT:
-        raise BadObjection(f"текст возражений длиннее {MAX_TEXT} символов")
     found = await session.scalar(select(Account).where(Account.number == account))
     if found is None:
         raise LookupError(f"нет лицевого счёта {account}")
@@ -79,17 +104,15 @@ async def record_objection(session: AsyncSession, account: str, objection: Objec
     if order is None:
         raise LookupError(f"у лицевого счёта {account} нет неотменённого судебного приказа"
                           + (f" против {objection.person_code}" if objection.person_code else ""))
-    order.copy_received_on = objection.copy_received_on
-    order.objection_on = objection.filed_on
-    order.objection_text = objection.text
-    deadline = objection_deadline(objection.copy_received_on, calendar)
-    late = objection.filed_on > deadline
+    term = write_objection(order, objection.copy_received_on, objection.filed_on, objection.text,
+                           calendar)
+    late = not term.timely
     case = await session.scalar(select(Case).where(
         Case.account_id == found.id, Case.status != CaseStatus.CLOSED.value).limit(1))
     if case is not None:
         record_event(session, case, EventKind.MANUAL,
                      f"возражения должника на судебный приказ {order.case_number} поданы "
-                     f"{day(objection.filed_on)}, срок истёк {day(deadline)}: "
+                     f"{day(objection.filed_on)}, срок истёк {day(term.deadline)}: "
                      + ("с пропуском срока" if late else "в срок"),
                      actor="legal", data={"court_filing": order.id, "late": late})
     await session.commit()
