@@ -12,9 +12,13 @@ from models.config import load_section
 # A sound shorter than this is a click, a breath or line noise, not a word (Asterisk: 100 ms).
 MIN_SPEECH_S = 0.1
 # A person who picked up says "алло" and waits for us: a pause this long after a short first
-# utterance means a person (Asterisk: 800 ms). Shorter pauses occur inside machine greetings
-# between phrases, longer ones would delay the bot's first words past the caller's patience.
-AFTER_GREETING_SILENCE_S = 0.8
+# utterance means a person. Asterisk waits 800 ms, but then a person who picks up late and speaks
+# slowly ("алло, здравствуйте" ending 2 s after the answer) is decided only at 2.8 s, past the 2.5 s
+# goal. The pauses between a machine's sentences (espeak-ng at 140–200 words a minute, the gap
+# Silero leaves between them) reach 0.42 s on bench/amd.py's clips; 0.5 s keeps clear of them
+# and brings every person of the bench in under 2.5 s (both margins measured there are thin:
+# 0.4 s lets a greeting's first sentence pass for a person, 0.55 s makes the slowest person late).
+AFTER_GREETING_SILENCE_S = 0.5
 # The longest first utterance a person makes before waiting ("Алло, да, слушаю вас" runs about
 # 1.5 s at a brisk pace); a voicemail greeting or an announcement runs on for 3 s and more
 # (Asterisk: 1500 ms; raised so that a slow "алло, здравствуйте" is never taken for a machine).
@@ -22,13 +26,35 @@ MAX_HUMAN_GREETING_S = 2.2
 # Nothing heard this long after the answer: a silent line (Asterisk's initial silence is 2.5 s,
 # but a wary person may wait for the caller to speak first, and hanging up on them loses a contact).
 SILENCE_S = 5.0
-# No decision by then: decide on what was heard (Asterisk's total analysis time is 5 s; SIT and
-# announcements need a little longer to be heard whole).
-MAX_ANALYSIS_S = 8.0
-# With keyword spotting on, a long greeting is held this long for the ASR to hear a carrier's or a
-# screening assistant's phrase before it is called a machine: their first key words ("аппарат
+# No decision by then: decide on what was heard. Asterisk's total analysis time is 5 s, but telling a
+# screening assistant or a looped announcement needs the whole greeting (up to 6 s), the caller's
+# turn and a second of what follows; the call acts only once its greeting is over anyway.
+MAX_ANALYSIS_S = 12.0
+# With keyword spotting on, a greeting that the sound alone calls a carrier's announcement is held
+# this long for the ASR to hear a phrase that says otherwise: the first key words ("аппарат
 # абонента…", "голосовой помощник") come within the first 3–4 s.
 KEYWORD_WAIT_S = 4.5
+# Which machine answered is told only once the greeting is known not to be a person's, by how its
+# sound goes on (see classifier.py):
+# - a carrier's announcement is played by the switch that answers, so it is already sounding at the
+#   answer; a person first has to raise the phone and a voicemail platform to fetch the greeting,
+#   both taking 0.2 s and more. Speech opening this soon, in a greeting too long for a person,
+#   is the carrier (a voicemail that starts at once is misread as a carrier: both are no person);
+ANNOUNCEMENT_ONSET_S = 0.15
+# - after its greeting a screening assistant leaves the caller a turn and, hearing nothing, asks
+#   again; an announcement loops after a pause. Silence this long after a long greeting is such a
+#   turn (the pauses between a greeting's sentences are under half a second);
+CALLER_TURN_PAUSE_S = 1.0
+# - what is said after the turn is compared with the greeting's start over this much audio (a
+#   second holds a few words, enough for a loop to match and anything else not to)…
+REPEAT_MATCH_S = 1.0
+# - …and is the same recording again above this similarity of spectral envelopes (similarity.py:
+#   espeak-ng's renditions of one text over different line noise score 0.83–0.91, a different
+#   sentence of the same voice 0.1–0.5);
+REPEAT_SIMILARITY = 0.7
+# - a voicemail records in silence: this long without speech after a long greeting (and no beep)
+#   is a machine waiting for the message; a screening assistant asks again sooner.
+VOICEMAIL_SILENCE_S = 3.0
 # Silero VAD's speech probability above which a window is speech (its authors' default), and the
 # level below which a frame is silence whatever Silero says (comfort noise of a quiet line).
 VAD_THRESHOLD = 0.5
@@ -60,6 +86,11 @@ class AmdSettings(BaseModel):
     silence_s: float = Field(default=SILENCE_S, gt=0)
     max_analysis_s: float = Field(default=MAX_ANALYSIS_S, gt=0)
     keyword_wait_s: float = Field(default=KEYWORD_WAIT_S, gt=0)
+    announcement_onset_s: float = Field(default=ANNOUNCEMENT_ONSET_S, ge=0)
+    caller_turn_pause_s: float = Field(default=CALLER_TURN_PAUSE_S, gt=0)
+    repeat_match_s: float = Field(default=REPEAT_MATCH_S, gt=0)
+    repeat_similarity: float = Field(default=REPEAT_SIMILARITY, gt=0, lt=1)
+    voicemail_silence_s: float = Field(default=VOICEMAIL_SILENCE_S, gt=0)
     vad_threshold: float = Field(default=VAD_THRESHOLD, gt=0, lt=1)
     speech_level_dbfs: float = SPEECH_LEVEL_DBFS
     tone_share: float = Field(default=TONE_SHARE, gt=0, le=1)
