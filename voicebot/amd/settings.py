@@ -48,9 +48,9 @@ CALLER_TURN_PAUSE_S = 1.0
 # - what is said after the turn is compared with the greeting's start over this much audio (a
 #   second holds a few words, enough for a loop to match and anything else not to)…
 REPEAT_MATCH_S = 1.0
-# - …and is the same recording again above this similarity of spectral envelopes (similarity.py:
-#   espeak-ng's renditions of one text over different line noise score 0.83–0.91, a different
-#   sentence of the same voice 0.1–0.5);
+# - …and is the same recording again above this similarity of spectral envelopes (similarity.py;
+#   on bench/amd.py's clips a loop of one text over different line noise scores 0.81–0.99, a
+#   screening assistant's follow-up in the same voice 0.1–0.52);
 REPEAT_SIMILARITY = 0.7
 # - a voicemail records in silence: this long without speech after a long greeting (and no beep)
 #   is a machine waiting for the message; a screening assistant asks again sooner.
