@@ -263,9 +263,10 @@ class AnsweringClassifier:
         if self._utterance_start is None or self._first_utterance_over:
             return
         assert self._last_speech_end is not None
-        pause = now - max(self._last_speech_end, self._last_voiced)
+        pause_start = max(self._last_speech_end, self._last_voiced)
+        pause = now - pause_start
         # A tone sounding in the pause is not a person waiting: hold on until it is judged.
-        if pause >= self._settings.after_greeting_silence_s and self._run is None:
+        if pause >= self._pause_needed(pause_start) and self._run is None:
             self._first_utterance_over = True
             self.evidence.first_utterance_s = round(self._last_speech_end - self._utterance_start, 3)
             self.evidence.pause_after_s = round(pause, 3)
@@ -273,6 +274,16 @@ class AnsweringClassifier:
                 self._decide(AnswerKind.HUMAN, "a short first utterance, then a pause")
             else:
                 self._long_greeting = True
+
+    def _pause_needed(self, pause_start: float) -> float:
+        """The pause that ends the first utterance: the full one where a person would still be
+        answered within ``person_deadline_s``, shortened as far as ``min_after_greeting_silence_s``
+        for one who spoke late. The longer the wait, the surer that no greeting's next sentence is
+        coming, so the time the goal leaves is all spent on being sure."""
+        settings = self._settings
+        left = settings.person_deadline_s - pause_start
+        return min(settings.after_greeting_silence_s,
+                   max(settings.min_after_greeting_silence_s, left))
 
     def _note_resumption(self, start: float) -> None:
         """Speech again after the long greeting: after a caller's turn of silence, it is what tells
