@@ -170,3 +170,23 @@ def labelled_set() -> list[Clip]:
     clips.append(Clip("fax-cng", "fax", fax_calling()))
     clips.append(Clip("fax-ced", "fax", fax_answer()))
     return [Clip(c.name, c.label, with_noise(c.pcm, seed=n), c.text) for n, c in enumerate(clips)]
+
+
+def breadth_set() -> list[Clip]:
+    """Beyond the labelled set: every person's reply and every machine's text in every voice at
+    120–180 words a minute, persons picking up late (0.8 s), machines without a beep. Slower speech
+    than the labelled set's machines has longer sentence pauses, so this is where a person's pause
+    and a greeting's meet."""
+    clips: list[Clip] = []
+    for voice in VOICES:
+        for speed in (120, 150, 180):
+            for i, reply in enumerate(HUMAN_REPLIES):
+                clips.append(Clip(f"human-{i}-{voice}-{speed}", "human",
+                                  human(reply, voice, speed, pickup_s=0.8), reply))
+            for i, text in enumerate(GREETINGS + SCREENINGS):
+                clips.append(Clip(f"machine-{i}-{voice}-{speed}", "machine",
+                                  voicemail(text, None, voice, speed), text))
+            for i, text in enumerate(ANNOUNCEMENTS):
+                clips.append(Clip(f"carrier-{i}-{voice}-{speed}", "carrier_announcement",
+                                  announcement(text, False, voice, speed, lead_s=0.4, loops=2), text))
+    return [Clip(c.name, c.label, with_noise(c.pcm, seed=n), c.text) for n, c in enumerate(clips)]

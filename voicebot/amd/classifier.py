@@ -277,13 +277,15 @@ class AnsweringClassifier:
 
     def _pause_needed(self, pause_start: float) -> float:
         """The pause that ends the first utterance: the full one where a person would still be
-        answered within ``person_deadline_s``, shortened as far as ``min_after_greeting_silence_s``
-        for one who spoke late. The longer the wait, the surer that no greeting's next sentence is
-        coming, so the time the goal leaves is all spent on being sure."""
+        answered within ``person_deadline_s``, else what is left until then, but never less than
+        ``min_after_greeting_silence_s``. The longer the wait, the surer that no greeting's next
+        sentence is coming, so the time the goal leaves is all spent on being sure; where even the
+        least pause misses it, the goal is lost anyway and the full pause is taken again."""
         settings = self._settings
         left = settings.person_deadline_s - pause_start
-        return min(settings.after_greeting_silence_s,
-                   max(settings.min_after_greeting_silence_s, left))
+        if left < settings.min_after_greeting_silence_s:
+            return settings.after_greeting_silence_s
+        return min(settings.after_greeting_silence_s, left)
 
     def _note_resumption(self, start: float) -> None:
         """Speech again after the long greeting: after a caller's turn of silence, it is what tells
