@@ -6,7 +6,8 @@ Rules, in the order they can fire:
 - two different SIT tones back to back → ``carrier_announcement``;
 - a key phrase heard by the ASR (phrases.yaml) → its kind;
 - a beep (one steady tone that ends) → ``machine``: a voicemail asking for the message;
-- a short first utterance followed by a pause → ``human``: a person says "алло" and waits;
+- a short first utterance followed by a pause → ``human``: a person says "алло" and waits (the
+  pause shortened for one who spoke late, so that a person is still answered by the deadline);
 - a first utterance that runs on past a person's longest greeting is no person; which machine it
   is, the sound tells as the greeting goes on:
   - it was already sounding at the answer → ``carrier_announcement`` (with keyword spotting on,
