@@ -33,7 +33,12 @@ SCREENINGS = [
     "Здравствуйте, я голосовой помощник абонента. Представьтесь и скажите, по какому вы вопросу.",
     "Добрый день, это умный секретарь. Скажите, кто вы и по какому вопросу звоните.",
 ]
+# What a screening assistant says when the caller leaves its turn silent.
+FOLLOW_UPS = ["Пожалуйста, представьтесь.", "Говорите, я вас слушаю.",
+              "Извините, я вас не расслышала. Кто звонит?"]
 VOICES = ["ru", "ru+m3", "ru+f2", "ru+f4", "ru+m5"]
+# A switch plays its announcement over and over with a short pause between, until the caller hangs up.
+LOOP_PAUSE_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,21 @@ def voicemail(greeting: str, beep_hz: float | None = 1000.0, voice: str = "ru", 
     return silence(0.2) + speech(greeting, voice, speed, gain_db) + silence(0.3) + tail
 
 
-def announcement(text: str, with_sit: bool = True, voice: str = "ru") -> bytes:
-    return silence(0.1) + (sit() if with_sit else b"") + speech(text, voice) + silence(1.0)
+def announcement(text: str, with_sit: bool = True, voice: str = "ru", speed: int = 160,
+                 lead_s: float = 0.1, loops: int = 1, started_s: float = 0.0) -> bytes:
+    """A carrier's announcement ``loops`` times over; ``started_s`` of it already played before the
+    answer (early media), so the clip opens in the middle of a word."""
+    spoken = speech(text, voice, speed)
+    first = spoken[round(started_s * SAMPLE_RATE) * 2:]
+    loop = silence(LOOP_PAUSE_S) + spoken
+    return silence(lead_s) + (sit() if with_sit else b"") + first + loop * (loops - 1) + silence(1.0)
+
+
+def screening(text: str, follow_up: str, voice: str = "ru", speed: int = 160,
+              turn_s: float = 2.0) -> bytes:
+    """A screening assistant: its greeting, a silent turn left for the caller, then it asks again."""
+    return (silence(0.3) + speech(text, voice, speed) + silence(turn_s)
+            + speech(follow_up, voice, speed) + silence(2.0))
 
 
 def fax_calling() -> bytes:
@@ -132,16 +150,43 @@ def labelled_set() -> list[Clip]:
         beep = (1000.0, None, 1400.0, 850.0)[i % 4]
         clips.append(Clip(f"machine-{i:02d}", "machine",
                           voicemail(greeting, beep, voice, speed, (-3.0, -15.0)[i % 2]), greeting))
-    for i, text in enumerate(ANNOUNCEMENTS * 2):
+    for i, text in enumerate(ANNOUNCEMENTS):
         clips.append(Clip(f"carrier-{i:02d}", "carrier_announcement",
-                          announcement(text, with_sit=i < len(ANNOUNCEMENTS),
-                                       voice=VOICES[i % len(VOICES)]), text))
-    for i, text in enumerate(SCREENINGS * 2):
+                          announcement(text, voice=VOICES[i % len(VOICES)]), text))
+    # Without SIT: the first three already sounding at the answer, the next three starting after a
+    # gap as a voicemail would, told by their loop.
+    for i, text in enumerate(ANNOUNCEMENTS * 2, start=len(ANNOUNCEMENTS)):
+        sounding = i < 2 * len(ANNOUNCEMENTS)
+        clips.append(Clip(f"carrier-{i:02d}", "carrier_announcement",
+                          announcement(text, with_sit=False, voice=VOICES[i % len(VOICES)],
+                                       speed=(150, 175, 200)[i % 3], lead_s=0.0 if sounding else 0.4,
+                                       loops=2, started_s=0.3 * sounding), text))
+    for i, text in enumerate(SCREENINGS * 3):
         clips.append(Clip(f"screening-{i:02d}", "screening",
-                          silence(0.3) + speech(text, VOICES[(i + 2) % len(VOICES)]) + silence(2.0),
-                          text))
+                          screening(text, FOLLOW_UPS[i % len(FOLLOW_UPS)], VOICES[(i + 2) % len(VOICES)],
+                                    (145, 170, 195)[i % 3], turn_s=(1.5, 2.0, 2.5)[i % 3]), text))
     for i in range(3):
         clips.append(Clip(f"silence-{i}", "silence", silence(6.0 + i)))
     clips.append(Clip("fax-cng", "fax", fax_calling()))
     clips.append(Clip("fax-ced", "fax", fax_answer()))
+    return [Clip(c.name, c.label, with_noise(c.pcm, seed=n), c.text) for n, c in enumerate(clips)]
+
+
+def breadth_set() -> list[Clip]:
+    """Beyond the labelled set: every person's reply and every machine's text in every voice at
+    120–180 words a minute, persons picking up late (0.8 s), machines without a beep. Slower speech
+    than the labelled set's machines has longer sentence pauses, so this is where a person's pause
+    and a greeting's meet."""
+    clips: list[Clip] = []
+    for voice in VOICES:
+        for speed in (120, 150, 180):
+            for i, reply in enumerate(HUMAN_REPLIES):
+                clips.append(Clip(f"human-{i}-{voice}-{speed}", "human",
+                                  human(reply, voice, speed, pickup_s=0.8), reply))
+            for i, text in enumerate(GREETINGS + SCREENINGS):
+                clips.append(Clip(f"machine-{i}-{voice}-{speed}", "machine",
+                                  voicemail(text, None, voice, speed), text))
+            for i, text in enumerate(ANNOUNCEMENTS):
+                clips.append(Clip(f"carrier-{i}-{voice}-{speed}", "carrier_announcement",
+                                  announcement(text, False, voice, speed, lead_s=0.4, loops=2), text))
     return [Clip(c.name, c.label, with_noise(c.pcm, seed=n), c.text) for n, c in enumerate(clips)]

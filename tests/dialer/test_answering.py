@@ -9,6 +9,7 @@ import wave
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,6 +41,9 @@ PHONES = {
     + clips.silence(30.0),
     "voicemail": lambda: clips.voicemail(clips.GREETINGS[0], 1000.0) + clips.silence(20.0),
     "carrier": lambda: clips.announcement(clips.ANNOUNCEMENTS[0]) + clips.silence(10.0),
+    # No SIT and no words to hear (CI's ASR is Korean): told by its loop.
+    "loop": lambda: clips.announcement(clips.ANNOUNCEMENTS[1], with_sit=False, lead_s=0.4, loops=2)
+    + clips.silence(10.0),
     "fax": lambda: clips.fax_answer() + clips.silence(10.0),
 }
 
@@ -52,13 +56,14 @@ async def test_each_answer_is_classified_and_handled(
         clip = await asyncio.to_thread(lambda: clips.write_wav(tmp_path / f"{user}.wav", make()))
         phones[user] = await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip, user=user).start)
     await _queue(sessionmaker, list(PHONES))
-    line = make_line(kamailio.port, concurrency=4, calls_per_second=5)
+    line = make_line(kamailio.port, concurrency=len(PHONES), calls_per_second=5)
     _, attempts, conversations = await work_the_queue(sessionmaker, line, engines, 90,
                                                       answering=AmdSettings())
     rows = {row.address: row for row in attempts if row.channel == "call"}
     notes = {address: row.note for address, row in rows.items()}
     assert {address: row.outcome for address, row in rows.items()} == {
-        "person": "answered", "voicemail": "machine", "carrier": "unreachable", "fax": "unreachable"}, notes
+        "person": "answered", "voicemail": "machine", "carrier": "unreachable", "loop": "unreachable",
+        "fax": "unreachable"}, notes
     assert "ответил человек (human" in rows["person"].note
     ((heard,),) = [c.heard_texts for c in conversations]  # only the person reached the dialogue
     assert heard.startswith(YES)
@@ -70,6 +75,7 @@ async def test_each_answer_is_classified_and_handled(
             select(Attempt).where(Attempt.channel == "voice_message"))).scalars()
     assert message.case_id == rows["voicemail"].case_id and message.started_at is not None
     assert '"sit_tones_hz": [913.8, 1370.6' in rows["carrier"].note
+    assert "looped announcement" in rows["loop"].note
     assert "факс (fax" in rows["fax"].note
     # The voicemail recorded our message: seconds of speech in what its phone decoded (baresip
     # completes the file when it stops).
@@ -80,14 +86,19 @@ async def test_each_answer_is_classified_and_handled(
     assert sum(loud) * FRAME_SECONDS > 2.0
 
 
+@pytest.mark.parametrize("by_words", [True, False], ids=["by-words", "by-sound"])
 async def test_a_screening_assistant_is_asked_to_connect_and_the_dialogue_follows(
         tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
-        engines: SpeechEngines) -> None:  # noqa: F811
-    """The assistant's words come from a paced transcript (CI's vosk model has no Russian); the
-    call, the audio, the reply and the dialogue after it are real."""
+        engines: SpeechEngines, by_words: bool) -> None:  # noqa: F811
+    """By words, the assistant's come from a paced transcript (CI's vosk model has no Russian); by
+    sound, it is told by asking again after a silent turn. The call, the audio, the reply and the
+    dialogue after it are real."""
     text = clips.SCREENINGS[0]
-    # It asks its question, waits for our reply (~4 s) and the bot's greeting (~6 s), says yes.
-    pcm = clips.silence(0.3) + clips.speech(text) + clips.silence(14.0) + clips.speech(YES, "ko") \
+    # It asks its question (by sound: asks again after the caller's turn), waits for our reply
+    # (~4 s) and the bot's greeting (~6 s), says yes.
+    asked = clips.speech(text) + (b"" if by_words else clips.silence(2.0)
+                                  + clips.speech(clips.FOLLOW_UPS[0]))
+    pcm = clips.silence(0.3) + asked + clips.silence(14.0) + clips.speech(YES, "ko") \
         + clips.silence(30.0)
     clip = await asyncio.to_thread(clips.write_wav, tmp_path / "assistant.wav", pcm)
     phone = await asyncio.to_thread(Baresip(tmp_path, kamailio.port, clip, user="assistant").start)
@@ -97,7 +108,8 @@ async def test_a_screening_assistant_is_asked_to_connect_and_the_dialogue_follow
     call = await line.dial("assistant")
     assert await call.wait_answered()
     settings = AmdSettings()
-    detector = AnswerDetector(settings, engines.vad_model, PacedTranscript(text, onset_s=0.3))
+    detector = AnswerDetector(settings, engines.vad_model,
+                              PacedTranscript(text, onset_s=0.3) if by_words else None)
     answered = await answer(call, settings, engines, "ООО «УК Тест»", detector)
     assert answered.decision.kind == AnswerKind.SCREENING and answered.report is None
     assert "голосовой помощник абонента (screening" in answered.note

@@ -6,15 +6,21 @@ Rules, in the order they can fire:
 - two different SIT tones back to back → ``carrier_announcement``;
 - a key phrase heard by the ASR (phrases.yaml) → its kind;
 - a beep (one steady tone that ends) → ``machine``: a voicemail asking for the message;
-- a short first utterance followed by a pause → ``human``: a person says "алло" and waits;
-- a first utterance that runs on past a person's longest greeting → ``machine`` (with keyword
-  spotting on, held a little longer for the ASR to tell a carrier or a screening assistant);
+- a short first utterance followed by a pause → ``human``: a person says "алло" and waits (the
+  pause shortened for one who spoke late, so that a person is still answered by the deadline);
+- a first utterance that runs on past a person's longest greeting is no person; which machine it
+  is, the sound tells as the greeting goes on:
+  - it was already sounding at the answer → ``carrier_announcement`` (with keyword spotting on,
+    held a little longer for the ASR to hear a phrase that says otherwise);
+  - it stops, leaves a turn of silence, then speaks again: the same audio again (a loop) →
+    ``carrier_announcement``, other words → ``screening`` (an assistant asking the caller again);
+  - it stops and stays silent (no beep) → ``machine``: a voicemail recording;
 - nothing heard for ``silence_s`` → ``silence``;
 - still undecided at ``max_analysis_s`` (or when the audio ends): the best reading of what was
   heard, said so in the evidence.
 
-The classifier is synchronous and cheap (a Goertzel bank and Silero VAD per frame); the async
-wrapper in stream.py runs it off the event loop and feeds it the ASR's words.
+The classifier is synchronous and cheap (a Goertzel bank, an FFT and Silero VAD per frame); the
+async wrapper in stream.py runs it off the event loop and feeds it the ASR's words.
 """
 from __future__ import annotations
 
@@ -22,8 +28,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+import numpy as np
+
 from voicebot.amd.keywords import spot
 from voicebot.amd.settings import AmdSettings
+from voicebot.amd.similarity import band_envelope, best_alignment
 from voicebot.amd.tones import CED_HZ, CNG_HZ, SIT_HZ, ToneDetector
 from voicebot.speech.audio import FRAME_BYTES, FRAME_SECONDS, pcm_to_float
 
@@ -36,6 +45,9 @@ BEEP_MAX_S = 1.5
 # A tone survives this many frames without it: a late or lost RTP packet becomes a frame of
 # silence on the line, and a loaded machine loses a few (a fax tone cut in two is two beeps).
 TONE_GAP_FRAMES = 3
+# Silero may open the two renditions of a looped announcement a few windows apart (a soft first
+# consonant heard once and not the other time): their starts are aligned within this much.
+REPEAT_ALIGN_S = 0.2
 
 
 class AnswerKind(StrEnum):
@@ -55,6 +67,8 @@ class Evidence:
     speech_onset_s: float | None = None
     first_utterance_s: float | None = None
     pause_after_s: float | None = None
+    turn_pause_s: float | None = None
+    repeat_similarity: float | None = None
     beep_at_s: float | None = None
     beep_hz: float | None = None
     sit_tones_hz: list[float] = field(default_factory=list)
@@ -106,6 +120,13 @@ class AnsweringClassifier:
         self._speech_run = 0
         self._utterance_start: float | None = None
         self._last_speech_end: float | None = None
+        # Any voiced frame, also those too few yet to open speech: a pause is silence, and a word
+        # that Silero starts hearing softly is not part of it.
+        self._last_voiced = 0.0
+        # The greeting is too long for a person; what follows tells which machine it is.
+        self._long_greeting = False
+        self._resumed_at: float | None = None
+        self._envelopes: list[np.ndarray] = []
         self._first_utterance_over = False
         self._run: _ToneRun | None = None
         self._sit_runs: list[_ToneRun] = []
@@ -123,6 +144,7 @@ class AnsweringClassifier:
             raise ValueError(f"a frame is {FRAME_BYTES} bytes, got {len(frame)}")
         self._frames += 1
         samples = pcm_to_float(frame)
+        self._envelopes.append(band_envelope(samples))
         tones = self._tones.frame(samples)
         tone_hz = tones.named_hz or tones.beep_hz
         self._track_tone(tone_hz, tones.named_hz is not None)
@@ -227,27 +249,54 @@ class AnsweringClassifier:
                              and now - self._last_speech_end < self._settings.after_greeting_silence_s)
         if speech:
             self._speech_run += 1
+            self._last_voiced = now
             if self._speech_run >= self._min_speech_frames:
                 self._heard_anything = True
+                start = round(now - self._speech_run * FRAME_SECONDS, 3)
                 if self._utterance_start is None:
-                    self._utterance_start = round(now - self._speech_run * FRAME_SECONDS, 3)
-                    self.evidence.speech_onset_s = self._utterance_start
+                    self._utterance_start = start
+                    self.evidence.speech_onset_s = start
+                elif self._speech_run == self._min_speech_frames:
+                    self._note_resumption(start)
                 self._last_speech_end = now
             return
         self._speech_run = 0
         if self._utterance_start is None or self._first_utterance_over:
             return
         assert self._last_speech_end is not None
-        pause = now - self._last_speech_end
+        pause_start = max(self._last_speech_end, self._last_voiced)
+        pause = now - pause_start
         # A tone sounding in the pause is not a person waiting: hold on until it is judged.
-        if pause >= self._settings.after_greeting_silence_s and self._run is None:
+        if pause >= self._pause_needed(pause_start) and self._run is None:
             self._first_utterance_over = True
             self.evidence.first_utterance_s = round(self._last_speech_end - self._utterance_start, 3)
             self.evidence.pause_after_s = round(pause, 3)
             if self.evidence.first_utterance_s <= self._settings.max_human_greeting_s:
                 self._decide(AnswerKind.HUMAN, "a short first utterance, then a pause")
             else:
-                self._decide(AnswerKind.MACHINE, "a long greeting")
+                self._long_greeting = True
+
+    def _pause_needed(self, pause_start: float) -> float:
+        """The pause that ends the first utterance: the full one where a person would still be
+        answered within ``person_deadline_s``, else what is left until then, but never less than
+        ``min_after_greeting_silence_s``. The longer the wait, the surer that no greeting's next
+        sentence is coming, so the time the goal leaves is all spent on being sure; where even the
+        least pause misses it, the goal is lost anyway and the full pause is taken again."""
+        settings = self._settings
+        left = settings.person_deadline_s - pause_start
+        if left < settings.min_after_greeting_silence_s:
+            return settings.after_greeting_silence_s
+        return min(settings.after_greeting_silence_s, left)
+
+    def _note_resumption(self, start: float) -> None:
+        """Speech again after the long greeting: after a caller's turn of silence, it is what tells
+        a loop from an assistant asking again."""
+        assert self._last_speech_end is not None
+        pause = start - self._last_speech_end
+        if (self._long_greeting and self._resumed_at is None
+                and pause >= self._settings.caller_turn_pause_s):
+            self._resumed_at = start
+            self.evidence.turn_pause_s = round(pause, 3)
 
     def _check_time(self) -> None:
         now = self.now_s
@@ -256,15 +305,46 @@ class AnsweringClassifier:
             # Up to the last voiced frame: a trailing pause is not part of the greeting.
             assert self._last_speech_end is not None
             spoken = self._last_speech_end - self._utterance_start
-            wait = settings.keyword_wait_s if self._listening else settings.max_human_greeting_s
-            if spoken > wait:
+            if spoken > settings.max_human_greeting_s:
                 self.evidence.first_utterance_s = round(spoken, 3)
-                self._decide(AnswerKind.MACHINE, "a greeting longer than a person's")
+                self._long_greeting = True
+        if self._long_greeting:
+            self._check_long_greeting()
+            if self.decision is not None:
                 return
         if not self._heard_anything and now >= settings.silence_s:
             self._decide(AnswerKind.SILENCE, "nothing heard")
         elif now >= settings.max_analysis_s:
             self._best_reading("analysis time over")
+
+    def _check_long_greeting(self) -> None:
+        now = self.now_s
+        settings = self._settings
+        assert self.evidence.speech_onset_s is not None and self._last_speech_end is not None
+        if (self.evidence.speech_onset_s <= settings.announcement_onset_s
+                and (not self._listening or now >= settings.keyword_wait_s)):
+            self._decide(AnswerKind.CARRIER_ANNOUNCEMENT,
+                         "a greeting too long for a person, already sounding at the answer")
+        elif self._resumed_at is not None:
+            if now - self._resumed_at >= settings.repeat_match_s:
+                self._judge_resumption(self._resumed_at)
+        elif (self._run is None
+              and now - max(self._last_speech_end, self._last_voiced) >= settings.voicemail_silence_s):
+            self._decide(AnswerKind.MACHINE, "a long greeting, then silence to record in")
+
+    def _judge_resumption(self, resumed_at: float) -> None:
+        assert self._utterance_start is not None
+        similarity = best_alignment(
+            np.array(self._envelopes), round(self._utterance_start / FRAME_SECONDS),
+            round(resumed_at / FRAME_SECONDS), round(self._settings.repeat_match_s / FRAME_SECONDS),
+            round(REPEAT_ALIGN_S / FRAME_SECONDS))
+        self.evidence.repeat_similarity = round(similarity, 3)
+        if similarity >= self._settings.repeat_similarity:
+            self._decide(AnswerKind.CARRIER_ANNOUNCEMENT,
+                         "the greeting again after a pause: a looped announcement")
+        else:
+            self._decide(AnswerKind.SCREENING,
+                         "a long greeting, a turn left for the caller, then other words")
 
     def _best_reading(self, why: str) -> None:
         if self._sit_runs:
