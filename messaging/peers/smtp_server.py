@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import email.utils
+import os
 import signal
 import time
 import ssl
@@ -107,9 +108,13 @@ class Handler:
         name = str(time.time_ns())
         content = envelope.original_content or b""
         (self.spool / f"{name}.eml").write_bytes(content)
-        (self.spool / f"{name}.json").write_text(json.dumps(
+        # The .json marks the message taken; renamed into place, so that a server killed while
+        # writing it leaves no half-written one.
+        meta = self.spool / f"{name}.json.part"
+        meta.write_text(json.dumps(
             {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
              "tls": session.ssl is not None, "auth": bool(session.authenticated)}))
+        os.replace(meta, self.spool / f"{name}.json")
 
 
     async def bounce(self, envelope: Envelope, recipients: list[str]) -> None:

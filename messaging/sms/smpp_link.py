@@ -288,7 +288,8 @@ class SmppLink:
         """Answer receipts now stored: the SMSC may forget them (the module docstring)."""
         for receipt in receipts:
             self._acks.put((receipt.bind, receipt.sequence))
-        if receipts:
+        if receipts and not self._woken:
+            self._woken = True
             self._wake()
 
     async def stop(self) -> None:
