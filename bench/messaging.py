@@ -56,6 +56,8 @@ async def sms_run(port: int, count: int, window: int) -> dict[str, float]:
             accepted += 1
         elif isinstance(event, Receipt):
             receipts += 1
+            # As the worker does once it has stored one: the SMSC holds it until answered.
+            sender.acknowledge([event])
         elif isinstance(event, MessageRefused):
             refused += 1
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

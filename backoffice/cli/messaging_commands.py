@@ -96,6 +96,8 @@ async def _sms_exchange(sender: SmsSender, number: str, text: str) -> int:
         elif isinstance(event, Receipt) and event.message_id in ids:
             receipts += 1
             print(f"квитанция {event.message_id}: {event.state.value}")
+            # Only our own: a worker's receipt left unanswered comes again on a worker's bind.
+            sender.acknowledge([event])
     return 0
 
 

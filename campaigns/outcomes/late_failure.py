@@ -41,7 +41,11 @@ async def record_late_failure(session: AsyncSession, attempt_id: int, kind: Outc
     if attempt is None:
         raise LookupError(f"no attempt {attempt_id}")
     if attempt.status == AttemptStatus.STARTED.value:
-        return await record_outcome(session, attempt_id, OutcomeReport(kind=kind, note=note), now=now)
+        started = await record_outcome(session, attempt_id, OutcomeReport(kind=kind, note=note), now=now)
+        if started.applied:
+            return started
+        # The channel reported its outcome between our read and record_outcome's lock (the
+        # bounce overtook the worker's report): revise that outcome as for any delivered one.
     case = (await session.execute(
         select(Case).where(Case.id == attempt.case_id).with_for_update()
         .execution_options(populate_existing=True))).scalar_one()

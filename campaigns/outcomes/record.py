@@ -43,6 +43,7 @@ from campaigns.outcomes.rules import (
     PaymentReported,
     RefuseChannel,
     RequestCallback,
+    ReviewDelivery,
     RuleSettings,
     SendPaymentDetails,
     Suspend,
@@ -220,6 +221,9 @@ class _Applier:
         record_event(self.session, self.case, kind, message, actor=self.report.actor,
                      data={"action": action, "attempt_id": self.attempt.id, **data})
 
+    def _manager_task(self, reason: str, action: str, **data: object) -> None:
+        self._event(EventKind.OUTCOME, f"задача менеджеру: {reason}", action, reason=reason, **data)
+
     def _skip(self, effect: Effect, why: str) -> None:
         log.info("case %s, attempt %s: %s not applied: %s",
                  self.case.id, self.attempt.id, type(effect).__name__, why)
@@ -257,8 +261,11 @@ class _Applier:
                 applied = await self._next_channel(effect)
             case RequestCallback(at=at, reason=reason):
                 when = at.isoformat() if at else None
-                self._event(EventKind.OUTCOME, f"задача менеджеру: {reason}", "callback",
-                            callback_at=when, reason=reason)
+                self._manager_task(reason, "callback", callback_at=when)
+                applied = effect
+            case ReviewDelivery(reason=reason):
+                self._manager_task(f"проверить, дошло ли сообщение ({self.attempt.address}): {reason}",
+                                   "review_delivery")
                 applied = effect
             case NoticeDelivered(on=on):
                 self._event(EventKind.OUTCOME,

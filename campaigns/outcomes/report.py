@@ -24,6 +24,9 @@ class OutcomeKind(StrEnum):
     DELIVERED = "delivered"
     UNDELIVERED = "undelivered"
     EXPIRED = "expired"
+    # The message was handed over whole but the peer's answer never came: it may have reached
+    # the debtor, so it is not sent again and a person checks (rules.py).
+    UNCONFIRMED = "unconfirmed"
     # Courier.
     COURIER_DELIVERED = "courier_delivered"
     COURIER_MAILBOX = "courier_mailbox"
@@ -58,7 +61,8 @@ class Intent(StrEnum):
 _CALL_KINDS = frozenset({OutcomeKind.ANSWERED, OutcomeKind.NO_ANSWER, OutcomeKind.BUSY,
                          OutcomeKind.REJECTED, OutcomeKind.FAILED, OutcomeKind.UNREACHABLE,
                          OutcomeKind.MACHINE})
-_MESSAGE_KINDS = frozenset({OutcomeKind.DELIVERED, OutcomeKind.UNDELIVERED, OutcomeKind.EXPIRED})
+_MESSAGE_KINDS = frozenset({OutcomeKind.DELIVERED, OutcomeKind.UNDELIVERED, OutcomeKind.EXPIRED,
+                            OutcomeKind.UNCONFIRMED})
 _COURIER_KINDS = frozenset({OutcomeKind.COURIER_DELIVERED, OutcomeKind.COURIER_MAILBOX,
                             OutcomeKind.COURIER_NOBODY_HOME, OutcomeKind.COURIER_REFUSED})
 
@@ -85,6 +89,7 @@ KIND_TITLES: dict[OutcomeKind, str] = {
     OutcomeKind.DELIVERED: "доставлено",
     OutcomeKind.UNDELIVERED: "не доставлено",
     OutcomeKind.EXPIRED: "срок доставки истёк",
+    OutcomeKind.UNCONFIRMED: "доставка не подтверждена",
     OutcomeKind.COURIER_DELIVERED: "вручено лично",
     OutcomeKind.COURIER_MAILBOX: "оставлено в почтовом ящике",
     OutcomeKind.COURIER_NOBODY_HOME: "никого нет дома",

@@ -136,6 +136,13 @@ class RequestCallback:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewDelivery:
+    """A manager's task: find out whether a message whose delivery is unconfirmed reached the debtor."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class NoticeDelivered:
     on: date
 
@@ -157,7 +164,7 @@ class SendPaymentDetails:
 
 Effect = (Contact | MakePromise | OpenDispute | Escalate | Suspend | PaymentReported
           | InvalidateAddress | RefuseChannel | HoldCalls | NextChannel | RequestCallback
-          | NoticeDelivered | CancelQueued | SendPaymentDetails)
+          | ReviewDelivery | NoticeDelivered | CancelQueued | SendPaymentDetails)
 
 Rule = Callable[[OutcomeReport, Facts, RuleSettings], list[Effect]]
 
@@ -272,6 +279,10 @@ def evaluate(report: OutcomeReport, facts: Facts, settings: RuleSettings) -> lis
         effects.append(NextChannel(f"без ответа подряд: {facts.no_answer_streak}"))
     if report.kind == OutcomeKind.COURIER_DELIVERED:
         effects.append(NoticeDelivered(facts.today))
+    if report.kind == OutcomeKind.UNCONFIRMED:
+        # Not a contact and not a failure: sending again could reach the debtor twice, and
+        # moving on to the next channel could skip a message that arrived. A person decides.
+        effects.append(ReviewDelivery(report.note or "ответ о доставке не получен"))
     if any(isinstance(e, (Suspend, Escalate)) for e in effects):
         # A frozen case must not be contacted by what was queued before the freeze.
         effects.append(CancelQueued("дело приостановлено или передано специалисту"))

@@ -5,6 +5,11 @@ SSLCertVerificationError, so TLS is either required with a pinned context or off
 recipient refusal does not raise, the refused addresses come back in a dict; a connection the
 server dropped raises SMTPServerDisconnected on its next use, so it is reopened once and the
 message sent again (the server never took it).
+
+At most once: sendmail raises the same SMTPServerDisconnected whether the connection died before
+DATA (nothing taken) or after the message's final dot (the server may have queued it), so MAIL,
+RCPT and DATA are sent one by one here. A connection that dies once the whole message was written
+and before the server's answer is ``UNCERTAIN``: never sent again, a person checks.
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import aiosmtplib
+from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+from aiosmtplib.typing import SMTPStatus
 
 from messaging.settings import SmtpSettings
 
@@ -27,6 +34,8 @@ class Verdict(StrEnum):
     ACCEPTED = "accepted"
     TRANSIENT = "transient"
     PERMANENT = "permanent"
+    # The whole message was written, then the connection died before the server answered.
+    UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +74,49 @@ def classify(exc: Exception) -> SendResult:
         return SendResult(Verdict.PERMANENT, f"{type(exc).__name__}: {exc}")
     # Connection refused, timeouts, a dropped connection: the server did not take the message.
     return SendResult(Verdict.TRANSIENT, f"{type(exc).__name__}: {exc}")
+
+
+class Unanswered(Exception):
+    """The message's end was written but no answer came: the server may have taken it."""
+
+
+async def transfer(client: aiosmtplib.SMTP, message: bytes, sender: str,
+                   recipients: Sequence[str]) -> dict[str, str]:
+    """sendmail's MAIL, RCPT and DATA on a connected client, the message content written here.
+
+    aiosmtplib's ``data`` writes the DATA command and the content in one call, so a dropped
+    connection there does not tell whether the content left; here it does. Returns the refused
+    recipients (address → "code text") when others were accepted; aiosmtplib's errors as
+    sendmail raises them, and ``Unanswered`` after the content was written.
+    """
+    # What follows DATA, as aiosmtplib's data() writes it: CRLF line ends, leading dots doubled.
+    normalized = normalize_message_line_endings(message)
+    content = PERIOD_REGEX.sub(b"..", normalized) + b".\r\n"
+    options = [f"size={len(normalized)}"] if client.supports_extension("size") else []
+    await client.mail(sender, options=options)
+    errors: list[aiosmtplib.SMTPRecipientRefused] = []
+    for recipient in recipients:
+        try:
+            await client.rcpt(recipient)
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            errors.append(exc)
+    if len(errors) == len(recipients):
+        raise aiosmtplib.SMTPRecipientsRefused(errors)
+    start = await client.execute_command(b"DATA")
+    if start.code != SMTPStatus.start_input:
+        raise aiosmtplib.SMTPDataError(start.code, start.message)
+    protocol = client.protocol
+    if protocol is None:
+        raise aiosmtplib.SMTPServerDisconnected("connection lost after the DATA answer")
+    # Raises SMTPServerDisconnected, nothing written, if the connection is already gone.
+    protocol.write(content)
+    try:
+        answer = await protocol.read_response(timeout=client.timeout)
+    except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
+        raise Unanswered(f"{type(exc).__name__}: {exc}") from exc
+    if answer.code != SMTPStatus.completed:
+        raise aiosmtplib.SMTPDataError(answer.code, answer.message)
+    return {exc.recipient: f"{exc.code} {exc.message}" for exc in errors}
 
 
 class SmtpPool:
@@ -111,15 +163,16 @@ class SmtpPool:
         for fresh in (False, True):
             try:
                 async with self.connection() as client:
-                    refused, _ = await client.sendmail(sender, recipients, message)
+                    refused = await transfer(client, message, sender, recipients)
+            except Unanswered as exc:
+                return SendResult(Verdict.UNCERTAIN, str(exc))
             except aiosmtplib.SMTPServerDisconnected as exc:
                 if fresh:
                     return classify(exc)
                 continue
             except (aiosmtplib.SMTPException, OSError) as exc:
                 return classify(exc)
-            return SendResult(Verdict.ACCEPTED, refused={
-                address: f"{answer.code} {answer.message}" for address, answer in refused.items()})
+            return SendResult(Verdict.ACCEPTED, refused=refused)
         raise AssertionError("unreachable")
 
     async def send(self, message: bytes, sender: str, recipients: Sequence[str]) -> SendResult:

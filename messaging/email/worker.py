@@ -4,7 +4,9 @@ The server's 250 after DATA is the outcome the worker can know: the attempt is d
 Message-ID kept. A permanent refusal (5xx) makes it undelivered with the server's words. A
 temporary one (4xx) is tried again with a doubling pause; if it still holds after the last try,
 the attempt goes back to the queue for later, since nothing reached the debtor. A recipient
-refused while the message was accepted for others is noted on the attempt.
+refused while the message was accepted for others is noted on the attempt. A connection that died
+after the whole message was written, before the server answered, ends the attempt unconfirmed:
+the server may have taken it, so it is never sent again and a manager gets the check as a task.
 """
 from __future__ import annotations
 
@@ -107,6 +109,10 @@ class EmailWorker:
             await requeue_unsent(self.sessionmaker, attempt.id, utc_now() + REQUEUE_AFTER,
                                  f"сервер временно не принял письмо ({result.tries} попыт.): {result.reason}")
             return None
+        if result.verdict == Verdict.UNCERTAIN:
+            return Outcome(attempt.id, OutcomeKind.UNCONFIRMED,
+                           f"связь с почтовым сервером оборвалась после передачи письма, "
+                           f"ответ не получен: {result.reason}", msg_id)
         if result.verdict == Verdict.PERMANENT:
             return Outcome(attempt.id, OutcomeKind.UNDELIVERED, f"сервер отказал: {result.reason}", msg_id)
         note = "; ".join(f"отказ для {a}: {why}" for a, why in result.refused.items())

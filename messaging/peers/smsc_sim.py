@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,11 @@ class Smsc:
     @property
     def port(self) -> int:
         return self.process.port
+
+    def release_receipts(self) -> None:
+        """Have every receipt still owed sent now (SIGUSR2; smsc.js)."""
+        assert self.process.process is not None
+        self.process.process.send_signal(signal.SIGUSR2)
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         if not self.journal.exists():

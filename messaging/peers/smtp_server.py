@@ -8,7 +8,8 @@ AUTH PLAIN/LOGIN when ``--auth`` is given, and answers by the recipient's local 
 ``bounce-*`` 550 at RCPT (permanent), ``defer-*`` 451 at RCPT (always temporary), ``flaky-*``
 451 the first time an address is seen and 250 after, ``toolarge-*`` 552 at DATA, ``late-*``
 250 and then, as an MTA whose next hop fails, a delivery status notification (RFC 3464) to the
-envelope sender over SMTP at ``--bounce-to``. Each accepted
+envelope sender over SMTP at ``--bounce-to``, ``hangup-*`` 250 queued but the connection
+dropped before that answer is sent (a server dying between queueing and answering). Each accepted
 message is written to the spool (if given) as ``<ns>.eml`` with ``<ns>.json`` (envelope sender,
 recipients); the benchmark runs without one.
 """
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import json
 import email.utils
+import os
 import signal
 import time
 import ssl
@@ -93,16 +95,26 @@ class Handler:
             task = asyncio.create_task(self.bounce(envelope, late))
             self.bounces.add(task)
             task.add_done_callback(self.bounces.discard)
-        if self.spool is None:
-            return "250 2.0.0 Ok: queued"
+        if self.spool is not None:
+            self.keep(session, envelope)
+        if any(r.startswith("hangup") for r in envelope.rcpt_tos) and server.transport is not None:
+            # Queued, then the connection drops before the answer leaves: the sender cannot know.
+            server.transport.abort()
+        return "250 2.0.0 Ok: queued"
+
+    def keep(self, session: Session, envelope: Envelope) -> None:
+        assert self.spool is not None
         # Unique across restarts on one spool, and in arrival order.
         name = str(time.time_ns())
         content = envelope.original_content or b""
         (self.spool / f"{name}.eml").write_bytes(content)
-        (self.spool / f"{name}.json").write_text(json.dumps(
+        # The .json marks the message taken; renamed into place, so that a server killed while
+        # writing it leaves no half-written one.
+        meta = self.spool / f"{name}.json.part"
+        meta.write_text(json.dumps(
             {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
              "tls": session.ssl is not None, "auth": bool(session.authenticated)}))
-        return "250 2.0.0 Ok: queued"
+        os.replace(meta, self.spool / f"{name}.json")
 
 
     async def bounce(self, envelope: Envelope, recipients: list[str]) -> None:

@@ -111,6 +111,10 @@ class SmsSender:
             if result is not None:
                 return result
 
+    def acknowledge(self, receipts: list[Receipt]) -> None:
+        """Answer the SMSC for receipts now stored (``SmppLink.acknowledge``)."""
+        self.link.acknowledge(receipts)
+
     def pending_attempts(self) -> list[int]:
         return list(self._pending)
 

@@ -23,6 +23,11 @@ unbind the thread keeps reading until the SMSC closes the socket, so answers alr
 way are not mistaken for lost parts. What remains is the instant between an SMSC accepting a part
 and its answer reaching us: a crash there can deliver that one part twice. We accept that rather
 than lose a message; the SMSC-side count in the crash test shows how rare it is.
+
+Receipts are answered only once stored. deliver_sm_resp tells the SMSC it may forget the
+receipt, so it is written when the worker says the receipt is safe (``acknowledge``), on the
+bind that carried it; a worker killed before that leaves it unanswered, and the SMSC delivers it
+again on the next bind. An acknowledgement for a bind that has ended is dropped for that reason.
 """
 from __future__ import annotations
 
@@ -109,6 +114,9 @@ class Receipt:
     message_id: str
     state: ReceiptState
     text: str
+    # The bind (count from 1) and the deliver_sm sequence it came with: where its answer goes.
+    bind: int = field(default=0, compare=False)
+    sequence: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +141,7 @@ def _text(value: object) -> str:
     return str(value or "").rstrip("\x00")
 
 
-def parse_receipt(pdu: Pdu) -> Receipt | None:
+def parse_receipt(pdu: Pdu, bind: int = 0) -> Receipt | None:
     """The receipt in a deliver_sm: TLVs first, the ``id:``/``stat:`` text when they are absent."""
     text = _text(getattr(pdu, "short_message", b""))
     fields = dict(word.split(":", 1) for word in text.split() if ":" in word)
@@ -144,7 +152,7 @@ def parse_receipt(pdu: Pdu) -> Receipt | None:
     state = _STATE_CODES.get(code) if code is not None else None
     if state is None:
         state = _STAT_WORDS.get(fields.get("stat", "").upper(), ReceiptState.OTHER)
-    return Receipt(message_id, state, text)
+    return Receipt(message_id, state, text, bind, pdu.sequence)
 
 
 class _Dead(Exception):
@@ -237,6 +245,8 @@ class SmppLink:
             smpplib.consts.SMPP_NPI_UNK if alphanumeric else smpplib.consts.SMPP_NPI_ISDN)
         self.events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self._incoming: SimpleQueue[OutgoingPart] = SimpleQueue()
+        # Stored receipts to answer: (bind, deliver_sm sequence).
+        self._acks: SimpleQueue[tuple[int, int]] = SimpleQueue()
         # Parts to write before new ones: throttled, or unanswered on a connection that ended.
         self._again: collections.deque[OutgoingPart] = collections.deque()
         self._in_flight: dict[int, tuple[OutgoingPart, float]] = {}
@@ -271,6 +281,14 @@ class SmppLink:
         # One wake-up until the thread has looked: a write per part would hand the GIL to the
         # thread each time (half a millisecond a message under load).
         if not self._woken:
+            self._woken = True
+            self._wake()
+
+    def acknowledge(self, receipts: list[Receipt]) -> None:
+        """Answer receipts now stored: the SMSC may forget them (the module docstring)."""
+        for receipt in receipts:
+            self._acks.put((receipt.bind, receipt.sequence))
+        if receipts and not self._woken:
             self._woken = True
             self._wake()
 
@@ -375,9 +393,11 @@ class SmppLink:
         while True:
             now = time.monotonic()
             if self._stopping.is_set():
+                self._answer_stored()
                 self._flush(sock)
                 self._unbind(client, reader)
                 return
+            self._answer_stored()
             self._send_due(client, throttle, rate, now)
             self._flush(sock)
             self._deliver_events()
@@ -462,13 +482,16 @@ class SmppLink:
                 reason = smpplib.consts.DESCRIPTIONS.get(status, "unknown status")
                 self._emit(PartRejected(part.key, status, f"{name} 0x{status:08X}: {reason}"))
         elif command == DELIVER_SM:
-            self._answer(DELIVER_SM_RESP, pdu, b"\x00")
+            receipt = None
             if pdu.esm_class & RECEIPT_ESM_CLASS:
-                receipt = parse_receipt(pdu)
-                if receipt is not None:
-                    self._emit(receipt)
+                receipt = parse_receipt(pdu, self._binds)
             else:
                 log.info("incoming SMS from %s ignored", pdu.source_addr)
+            if receipt is None:
+                self._answer(DELIVER_SM_RESP, pdu, b"\x00")
+            else:
+                # Answered by ``acknowledge`` once the worker has stored it.
+                self._emit(receipt)
         elif command == ENQUIRE_LINK:
             self._answer(ENQUIRE_LINK_RESP, pdu)
         elif command == UNBIND:
@@ -480,6 +503,15 @@ class SmppLink:
 
     def _answer(self, command_id: int, request: Pdu, body: bytes = b"") -> None:
         self._writes += header(command_id, request.sequence, body)
+
+    def _answer_stored(self) -> None:
+        while True:
+            try:
+                bind, sequence = self._acks.get_nowait()
+            except Empty:
+                return
+            if bind == self._binds:
+                self._writes += header(DELIVER_SM_RESP, sequence, b"\x00")
 
     def _read_until(self, client: smpplib.client.Client, reader: _PduReader, done: Callable[[], bool],
                     on_pdu: Callable[[Pdu], None]) -> None:

@@ -6,7 +6,9 @@ by the SMSC (its message ids stored as ``SmsPart`` rows, the lease dropped) → 
 undelivered and expired. A part refused for good (not a throttling answer) makes the attempt
 undelivered at once, with the SMSC's reason. Receipts may come before their part's answer,
 or on a later bind to another worker: they are matched on the stored message ids, and kept
-until the ids they name are stored.
+until the ids they name are stored. The SMSC gets its answer to a receipt only once the receipt
+and the outcome it completes are stored: a worker killed before that leaves the receipt with the
+SMSC, which delivers it again on the next bind (an early receipt stays unanswered while kept).
 """
 from __future__ import annotations
 
@@ -83,6 +85,8 @@ class SmsWorker:
     # they came.
     _early: dict[str, tuple[Receipt, float]] = field(init=False, default_factory=dict)
     _bound: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    # Held while a batch of events is stored and answered.
+    _applying: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.sender = SmsSender(self.settings)
@@ -93,6 +97,10 @@ class SmsWorker:
         try:
             await self._feed(stop)
             await self._finish_sending()
+            # The batch in hand is stored and its receipts answered before the unbind; what
+            # comes later stays owed and is delivered again on the next bind.
+            async with self._applying:
+                pass
         finally:
             await self.sender.stop()
             events.cancel()
@@ -166,7 +174,8 @@ class SmsWorker:
                 except asyncio.QueueEmpty:
                     break
             try:
-                await self._apply(batch)
+                async with self._applying:
+                    await self._apply(batch)
             except Exception:
                 log.exception("SMS events not stored; the worker goes on")
 
@@ -202,14 +211,17 @@ class SmsWorker:
     async def _match_receipts(self, receipts: list[Receipt]) -> None:
         if not receipts:
             return
-        finished = await until_stored(lambda: self._store_receipts(receipts),
-                                      f"storing {len(receipts)} SMS receipts")
+        settled, finished = await until_stored(lambda: self._store_receipts(receipts),
+                                               f"storing {len(receipts)} SMS receipts")
         await report_all(self.sessionmaker, [Outcome(attempt_id, outcome)
                                              for attempt_id, outcome in finished.items()])
+        self.sender.acknowledge(settled)
 
-    async def _store_receipts(self, receipts: list[Receipt]) -> dict[int, OutcomeKind]:
-        """Each receipt on its part; the attempts whose every part has its final state now."""
+    async def _store_receipts(self, receipts: list[Receipt]) -> tuple[list[Receipt], dict[int, OutcomeKind]]:
+        """Each receipt on its part. The receipts settled (stored, or dropped as unknown) and
+        the attempts whose every part has its final state now."""
         touched: set[int] = set()
+        settled: list[Receipt] = []
         async with self.sessionmaker() as session, session.begin():
             for receipt in receipts:
                 attempt_id = (await session.execute(
@@ -217,10 +229,12 @@ class SmsWorker:
                     .values(state=receipt.state.value, receipt_at=utc_now())
                     .returning(SmsPart.attempt_id))).scalar()
                 if attempt_id is None:
-                    self._keep_early(receipt)
+                    if not self._keep_early(receipt):
+                        settled.append(receipt)
                 else:
                     self._early.pop(receipt.message_id, None)
                     touched.add(attempt_id)
+                    settled.append(receipt)
             finished: dict[int, OutcomeKind] = {}
             for attempt_id in touched:
                 states = list((await session.execute(
@@ -228,16 +242,18 @@ class SmsWorker:
                 outcome = message_outcome(states)
                 if outcome is not None:
                     finished[attempt_id] = outcome
-        return finished
+        return settled, finished
 
-    def _keep_early(self, receipt: Receipt) -> None:
+    def _keep_early(self, receipt: Receipt) -> bool:
+        """Keep a receipt whose message id is not stored yet; False once it is dropped."""
         now = asyncio.get_running_loop().time()
         _, first_seen = self._early.get(receipt.message_id, (receipt, now))
         if now - first_seen > EARLY_RECEIPT_SECONDS:
             log.warning("receipt for unknown message id %s dropped: %s", receipt.message_id, receipt.text)
             del self._early[receipt.message_id]
-        else:
-            self._early[receipt.message_id] = (receipt, first_seen)
+            return False
+        self._early[receipt.message_id] = (receipt, first_seen)
+        return True
 
     async def _expire_unreceipted(self) -> None:
         """Sent messages whose receipt never came end as expired (any worker may do this: a

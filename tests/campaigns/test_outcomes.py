@@ -318,6 +318,28 @@ async def test_callback_request_records_a_task(
     assert (await _case(sessionmaker, case_id)).status == "active"
 
 
+async def test_unconfirmed_message_ends_the_attempt_and_goes_to_a_manager(sessionmaker: Sessions) -> None:
+    case_id, _, attempt_id, queued = await _setup(sessionmaker, channel=Channel.EMAIL,
+                                                  template="reminder", queued=(Channel.SMS,))
+    result = await _report(sessionmaker, attempt_id, OutcomeReport(
+        kind=OutcomeKind.UNCONFIRMED, note="ответ сервера не получен"))
+
+    assert result.applied
+    async with sessionmaker() as session:
+        attempt = await session.get_one(Attempt, attempt_id)
+    assert (attempt.status, attempt.outcome, attempt.note) == (
+        "done", "unconfirmed", "ответ сервера не получен")
+    assert attempt.lease_expires_at is None
+    assert await _events(sessionmaker, case_id) == [
+        ("outcome", None, "Письмо: доставка не подтверждена"),
+        ("outcome", "review_delivery",
+         f"задача менеджеру: проверить, дошло ли сообщение ({PHONE}): ответ сервера не получен")]
+    # Neither a contact nor a failure: nothing moves on, nothing is called off, until a person knows.
+    case = await _case(sessionmaker, case_id)
+    assert (case.status, case.last_contact_at) == ("active", None)
+    assert await _statuses(sessionmaker, queued) == ["queued"]
+
+
 async def test_courier_delivery_records_notice_date_from_offline_sync(sessionmaker: Sessions) -> None:
     case_id, _, attempt_id, _ = await _setup(sessionmaker, channel=Channel.COURIER,
                                              template="debt_notice")

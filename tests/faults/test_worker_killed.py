@@ -31,10 +31,10 @@ async def test_killed_worker_leaves_no_message_doubled_or_lost(
                        "a fifth of the wave sent")
         victim.kill()
         # As systemd would, a fresh process takes the dead one's place. Receipts the victim had
-        # acknowledged to the SMSC but not stored died with it: their SMS reached the debtor once,
-        # and end as expired after the receipt wait, here 11 s instead of 72 h.
+        # read but not stored were never answered, so the SMSC delivers them again: none is lost.
+        # Were one lost, its SMS would end expired after the receipt wait, here 36 s, not 72 h.
         restarted = start_worker(tmp_path, peers, database_url, "restarted",
-                                 VOZVRAT_SMPP_RECEIPT_WAIT_HOURS="0.003")
+                                 VOZVRAT_SMPP_RECEIPT_WAIT_HOURS="0.01")
         workers.append(restarted)
         await drain(sessionmaker, 180, [survivor, restarted])
     finally:
@@ -50,6 +50,5 @@ async def test_killed_worker_leaves_no_message_doubled_or_lost(
     assert holders <= {f"victim/{channel}"}
     # How much the victim held (up to four SMS windows in flight, or its email batch) depends on
     # the moment it died; the rest of the wave went out through the other workers.
-    assert len(review) + len(expired) < COUNT
-    if channel == "email":
-        assert not expired
+    assert len(review) < COUNT
+    assert not expired

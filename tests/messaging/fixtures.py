@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from campaigns.queue.claims import ClaimedAttempt, Verdict
 from backoffice.demo_data.outreach import midday_zone  # noqa: F401  (the tests import it from here)
 from messaging.drain import run_until_done  # noqa: F401  (the tests import it from here)
+from models.case import CaseEvent
 from models.entities import Creditor, PersonEmail
 from models.outreach import Attempt
 from tests.campaigns.builders import T0, debtor_case
@@ -49,3 +50,11 @@ async def attempts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, 
     async with sessionmaker() as session:
         rows = (await session.execute(select(Attempt).order_by(Attempt.id))).scalars().all()
     return {row.address: row for row in rows}
+
+
+async def review_tasks(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, str]:
+    """The managers' tasks to check a message's delivery: attempt id → the task's text."""
+    async with sessionmaker() as session:
+        events = (await session.scalars(select(CaseEvent).where(CaseEvent.kind == "outcome"))).all()
+    return {event.data["attempt_id"]: event.message for event in events
+            if event.data.get("action") == "review_delivery"}

@@ -12,7 +12,7 @@ from messaging.email.worker import EmailWorker
 from messaging.settings import SmtpSettings
 from messaging.templating.render import EmailText
 from messaging.templating.store import TemplateStore
-from tests.messaging.fixtures import attempts, go, queue_attempts, run_until_done
+from tests.messaging.fixtures import attempts, go, queue_attempts, review_tasks, run_until_done
 from messaging.peers.smtp_sim import PASSWORD, USER, SmtpServer, make_certificate, start_smtp
 
 # The smallest well-formed PDF: what the notice attachment is in production.
@@ -153,3 +153,33 @@ async def test_worker_reports_delivered_undelivered_and_retries_temporary_refusa
     (attachment,) = list(notice.iter_attachments())
     assert attachment.get_filename() == "Уведомление о задолженности email00000.html"
     assert "5\u00a0000,00\u00a0₽" in attachment.get_content()
+
+
+async def test_message_taken_but_unanswered_is_not_sent_again_and_goes_to_review(
+    sessionmaker: async_sessionmaker[AsyncSession], server: SmtpServer, certificate: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
+    # hangup-*: the server queues the message and the connection drops before its 250 leaves.
+    pool = SmtpPool(settings(server, certificate))
+    result = await pool.send(letter("hangup-0@example.test", "k")[1], SENDER, ["hangup-0@example.test"])
+    assert (result.verdict, result.tries) == (Verdict.UNCERTAIN, 1), result
+    await pool.close()
+
+    addresses = ["hangup-1@example.test", "ivanov@example.test"]
+    ids = await queue_attempts(sessionmaker, "email", addresses)
+    worker = EmailWorker(sessionmaker, settings(server, certificate),
+                         TemplateStore(tmp_path / "templates", 3, 2.5), "email-test", check=go)
+    await run_until_done(sessionmaker, worker)
+
+    # Each taken once: the unanswered message was not sent again, by the pool nor by the worker.
+    assert sorted(e["rcpt_tos"][0] for e, _ in server.received()) == [
+        "hangup-0@example.test", "hangup-1@example.test", "ivanov@example.test"]
+    rows = await attempts(sessionmaker)
+    unconfirmed = rows["hangup-1@example.test"]
+    assert (unconfirmed.status, unconfirmed.outcome) == ("done", "unconfirmed")
+    assert "ответ не получен" in unconfirmed.note and unconfirmed.lease_expires_at is None
+    assert unconfirmed.message_id == "<email-0@uk-dom.example>"
+    assert (rows["ivanov@example.test"].status, rows["ivanov@example.test"].outcome) == ("done", "delivered")
+    tasks = await review_tasks(sessionmaker)
+    assert list(tasks) == [ids[0]]
+    assert "проверить, дошло ли сообщение (hangup-1@example.test)" in tasks[ids[0]]

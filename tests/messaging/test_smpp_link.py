@@ -12,7 +12,8 @@ from campaigns.outcomes import OutcomeKind
 from messaging.settings import SmppSettings
 from messaging.sms.worker import message_outcome
 from messaging.sms.pdu import DELIVER_SM, SUBMIT_SM_RESP, SubmitEncoder, parse
-from messaging.sms.smpp_link import LinkState, Receipt, ReceiptState, SmppLink, parse_receipt
+from messaging.sms.smpp_link import (LinkState, OutgoingPart, PartKey, Receipt,
+                                     ReceiptState, SmppLink, parse_receipt)
 from messaging.peers.smsc_sim import PASSWORD, USER, start_smsc
 
 
@@ -45,6 +46,49 @@ async def test_idle_bind_is_kept_alive_with_enquire_link(tmp_path: Path) -> None
     assert stats["binds"] == 1 and stats["enquire_links"] >= 3
 
 
+async def _receipts(link: SmppLink, count: int) -> list[Receipt]:
+    """The next ``count`` receipts the link hands over (other events are passed by)."""
+    found: list[Receipt] = []
+    while len(found) < count:
+        event = await asyncio.wait_for(link.events.get(), 30)
+        if isinstance(event, Receipt):
+            found.append(event)
+    return found
+
+
+async def test_a_receipt_is_answered_only_when_acknowledged_and_comes_again_until_then(
+    tmp_path: Path,
+) -> None:
+    smsc = start_smsc(tmp_path)
+    settings = SmppSettings(port=smsc.port, system_id=USER, password=PASSWORD)
+    try:
+        first = SmppLink(settings)
+        await first.start()
+        first.submit([OutgoingPart(PartKey(1, 1), "+79100000001", b"dolg", 0)])
+        (receipt,) = await _receipts(first, 1)
+        # Not acknowledged (a worker that did not store it): the SMSC still owes it.
+        await first.stop()
+        assert smsc.records("receipt_taken") == []
+        second = SmppLink(settings)
+        await second.start()
+        (again,) = await _receipts(second, 1)
+        assert again == receipt and again.bind == 1 and again.sequence != 0
+        second.acknowledge([again])
+        while not smsc.records("receipt_taken"):
+            await asyncio.sleep(0.01)
+        await second.stop()
+        third = SmppLink(settings)
+        await third.start()
+        states = await _states(third, 1.0)
+        await third.stop()
+    finally:
+        smsc.process.stop()
+    # Answered once: the next bind gets nothing more.
+    assert states == [LinkState(True, 1)]
+    assert [r["id"] for r in smsc.records("receipt_taken")] == [receipt.message_id]
+    assert len(smsc.records("receipt_sent")) == 2
+
+
 async def test_wrong_password_is_retried_with_backoff_and_never_binds(tmp_path: Path) -> None:
     smsc = start_smsc(tmp_path)
     link = SmppLink(SmppSettings(port=smsc.port, system_id=USER, password="wrong",
@@ -61,6 +105,8 @@ async def test_wrong_password_is_retried_with_backoff_and_never_binds(tmp_path: 
 
 
 class _Pdu:
+    sequence = 1
+
     def __init__(self, **fields: object) -> None:
         self.__dict__.update(fields)
 

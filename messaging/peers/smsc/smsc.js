@@ -2,16 +2,22 @@
 //
 //   node smsc.js --port 0 [--journal FILE] [--user esme --password secret] [--lifetime 600]
 //                [--throttle-rate N [--busy-status throttled|queue-full]] [--reject-prefix P] [--undeliv-prefix P] [--expire-prefix P]
-//                [--unbind-after N] [--dlr-delay SECONDS] [--receipt-first]
+//                [--unbind-after N] [--dlr-delay SECONDS] [--receipt-first] [--hang-at N]
 //
 // Prints "LISTENING <port>" once bound (port 0 picks a free one) and "STATS {...}" on exit.
 // Checks the password, answers submit_sm with a message id, reassembles long messages (UDH
 // 0x00 IE or sar_ TLVs), sends one delivery receipt per part (esm_class 4, receipted_message_id
 // and message_state TLVs, and the id:/stat: text) to a bound receiver, queueing it while none is
-// bound. With --journal every accepted part, every whole message and every receipt handed over is
-// appended synchronously before the answer leaves, and replayed on start: a simulator killed and
-// restarted on the same journal keeps half-received long messages and still owes its receipts,
-// and the test counts messages on the server side by reading the file.
+// bound. With --journal every accepted part, every whole message, every receipt sent and every one
+// answered is appended synchronously before the answer leaves, and replayed on start: a simulator
+// killed and restarted on the same journal keeps half-received long messages and still owes its
+// receipts, and the test counts messages on the server side by reading the file.
+// With --hang-at N, once the journal holds N whole messages the simulator hangs: every submit_sm
+// it reads after that stays unanswered (and is not taken). It hangs once per journal (a "hang"
+// record), so a simulator restarted on that journal serves again.
+// SIGUSR2 sends every receipt still owed at once (with a long --dlr-delay: receipts in a burst
+// at a moment the test chooses). A receipt stays owed until its deliver_sm_resp comes back:
+// one without an answer is delivered again on the next bind, as a real SMSC does.
 'use strict';
 const fs = require('fs');
 const smpp = require('smpp');
@@ -36,18 +42,22 @@ const UNBIND_AFTER = +opt('unbind-after', 0);
 const JOURNAL = opt('journal', '');
 // The receipt leaves before the submit answer, as some SMSCs' receipts overtake it.
 const RECEIPT_FIRST = args.includes('--receipt-first');
+const HANG_AT = +opt('hang-at', 0);
 
 const stats = { binds: 0, bind_failures: 0, submits: 0, accepted: 0, throttled: 0, rejected: 0,
-  messages: 0, dlr: 0, unbinds_sent: 0, enquire_links: 0 };
+  messages: 0, dlr: 0, unbinds_sent: 0, enquire_links: 0, unanswered: 0 };
 const parts = new Map();       // reassembly key -> {seq: text}
 const owedReceipts = new Map(); // message id -> receipt PDU fields, until a receiver takes it
 const bound = new Set();
+// Whole messages in the journal, over every run on it; whether this journal has hung already.
+let journaledMessages = 0, hangDone = false, hung = false;
 // Ids stay unique across restarts on one journal: they start from the clock.
 let nextId = Date.now() * 1000;
 
 let journalFd = null;
 function journal(record) {
   if (journalFd !== null) fs.writeSync(journalFd, JSON.stringify(record) + '\n');
+  if (record.type === 'message') journaledMessages++;
 }
 
 function replayJournal() {
@@ -62,6 +72,9 @@ function replayJournal() {
         parts.set(r.key, m);
       } else if (r.type === 'message') {
         parts.delete(r.key);
+        journaledMessages++;
+      } else if (r.type === 'hang') {
+        hangDone = true;
       } else if (r.type === 'receipt_owed') {
         owedReceipts.set(r.id, r.receipt);
       } else if (r.type === 'receipt_taken') {
@@ -76,6 +89,7 @@ function sendReceipt(id) {
   const receipt = owedReceipts.get(id);
   const session = [...bound][0];
   if (!receipt || !session) return;
+  journal({ type: 'receipt_sent', id });
   session.deliver_sm(receipt, (resp) => {
     if (resp.command_status === 0 && owedReceipts.delete(id)) {
       stats.dlr++;
@@ -171,6 +185,10 @@ const server = smpp.createServer({ debug: false }, (session) => {
   session.on('error', () => {});
   session.on('submit_sm', (pdu) => {
     stats.submits++;
+    if (hung) {
+      stats.unanswered++;
+      return;
+    }
     if (RATE) {
       const now = Date.now();
       tokens = Math.min(RATE, tokens + (now - last) / 1000 * RATE);
@@ -194,6 +212,10 @@ const server = smpp.createServer({ debug: false }, (session) => {
     session.send(pdu.response({ message_id: id }));
     if (!RECEIPT_FIRST && pdu.registered_delivery & 0x03) owe(id, pdu, text);
     accepted++;
+    if (HANG_AT && !hangDone && journaledMessages >= HANG_AT) {
+      hung = hangDone = true;
+      journal({ type: 'hang' });
+    }
     if (UNBIND_AFTER && accepted === UNBIND_AFTER) {
       // A server-initiated unbind, as an SMSC going down for maintenance sends it: once per
       // connection, whatever the client still submits on it before it reads the unbind.
@@ -211,4 +233,5 @@ function finish() {
 server.listen(PORT, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));
 setTimeout(finish, LIFETIME * 1000);
 process.on('SIGTERM', finish);
+process.on('SIGUSR2', () => { for (const id of owedReceipts.keys()) sendReceipt(id); });
 process.on('SIGINT', finish);
