@@ -39,7 +39,7 @@ from voicebot.dialogue.machine import NLU_DOWN_CALLBACK, NLU_DOWN_NOTE
 from voicebot.dialogue.phrases import load_phrases
 from voicebot.nlu.rasa_client import RasaClient
 from voicebot.nlu.rasa_model import RasaUnavailable
-from voicebot.nlu.rasa_service import RESTART_DELAY_S, loaded_model, rasa_service
+from voicebot.nlu.rasa_service import loaded_model, rasa_service
 from voicebot.nlu.settings import RasaSettings
 from voicebot.speech.engines import SpeechEngines
 
@@ -141,8 +141,9 @@ async def _until_loaded(url: str) -> str:
 async def test_rasa_killed_during_a_real_call_keys_still_work_and_the_service_comes_back(
         tmp_path: Path, kamailio: Kamailio,  # noqa: F811
         sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines) -> None:  # noqa: F811
-    # The worker starts a Rasa of its own there (nothing answers yet), so it is its to restart.
-    rasa = settings_on_free_port()
+    # The worker starts a Rasa of its own there (nothing answers yet), so it is its to restart;
+    # not before the debtor's few words have long reached the dead one.
+    rasa = settings_on_free_port().model_copy(update={"restart_delay": 30.0})
     port = int(rasa.url.rsplit(":", 1)[1])
     silence, words = await asyncio.gather(
         asyncio.to_thread(debtor_clip, tmp_path / "silence.wav", 1.0, None, LINE_TAIL_S),
@@ -178,7 +179,7 @@ async def test_rasa_killed_during_a_real_call_keys_still_work_and_the_service_co
         done = await asyncio.wait_for(
             wait_for_status(sessionmaker, attempt_id, {AttemptStatus.DONE.value}), REPLY_TIMEOUT_S)
         # The worker started its service again: the next call's words are understood.
-        await asyncio.wait_for(_until_loaded(rasa.url), RESTART_DELAY_S + rasa.start_timeout)
+        await asyncio.wait_for(_until_loaded(rasa.url), rasa.restart_delay + rasa.start_timeout)
         async with RasaClient.from_settings(rasa) as client:
             understood = await client.parse("да, это я", datetime.now(UTC))
     finally:

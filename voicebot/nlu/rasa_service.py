@@ -27,8 +27,6 @@ log = logging.getLogger(__name__)
 
 _POLL_SECONDS = 0.25
 _STOP_SECONDS = 10.0
-# Before starting a service that exited again, so one that keeps crashing does not hog the CPU.
-RESTART_DELAY_S = 5.0
 
 
 class RasaStartError(RuntimeError):
@@ -119,8 +117,8 @@ class _Child:
         while True:
             code = await self.process.wait()
             log.error("the Rasa service at %s exited with %s; starting it again in %.0f s:\n%s",
-                      self.settings.url, code, RESTART_DELAY_S, _tail(self.log_path))
-            await asyncio.sleep(RESTART_DELAY_S)
+                      self.settings.url, code, self.settings.restart_delay, _tail(self.log_path))
+            await asyncio.sleep(self.settings.restart_delay)
             try:
                 await self.start()
             except RasaStartError as exc:
