@@ -19,11 +19,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from campaigns.cases.history import EventKind
 from campaigns.outcomes.report import Intent, OutcomeKind
 from campaigns.outcomes.rules import PAYMENT_DETAILS_STEP
-from campaigns.cases.history import EventKind
 from dialer.channel import CallChannel
-from dialer.peers.behaviours import CALL_TIMEOUT_S, LINE_TAIL_S, REPLY_TIMEOUT_S, BotVoice, established, say
+from dialer.peers.behaviours import (
+    CALL_TIMEOUT_S,
+    LINE_TAIL_S,
+    REPLY_TIMEOUT_S,
+    BotVoice,
+    established,
+    say,
+)
 from dialer.peers.debtors import wait_for_status
 from dialer.peers.processes import Baresip, Kamailio
 from models.case import Case, CaseEvent
