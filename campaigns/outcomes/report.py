@@ -143,6 +143,9 @@ class OutcomeReport(BaseModel):
     refused_channels: tuple[Channel, ...] = ()
     # The bot told the debtor the payment details would come by SMS.
     send_payment_details: bool = False
+    # The bot could not finish the conversation and told the debtor a manager would call back
+    # (e.g. its NLU was down): why, for the manager's task.
+    manager_callback: str = ""
     transcript: tuple[TranscriptTurn, ...] = ()
     # A call that reached an answering machine left a voice message on it: a contact of its own
     # in the messages class of the contact budget (230-ФЗ ст. 7 ч. 5).
@@ -155,7 +158,7 @@ class OutcomeReport(BaseModel):
     @model_validator(mode="after")
     def _coherent(self) -> OutcomeReport:
         spoken = (self.intents or self.promise_date or self.disputed_amount or self.callback_at
-                  or self.refused_channels or self.send_payment_details
+                  or self.refused_channels or self.send_payment_details or self.manager_callback
                   or self.identity_confirmed is not None)
         if spoken and self.kind not in CONVERSATION_KINDS:
             raise ValueError(f"a {self.kind} outcome carries no conversation")

@@ -258,6 +258,8 @@ def _debtor_rules(report: OutcomeReport, facts: Facts, settings: RuleSettings) -
         rule = INTENT_RULES.get(intent)
         if rule is not None:
             effects += rule(report, facts, settings)
+    if report.manager_callback:
+        effects.append(RequestCallback(None, report.manager_callback))
     effects += _promise(report, facts, settings)
     effects += _refused_channels(report, facts, settings)
     return effects

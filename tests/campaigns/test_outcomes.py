@@ -30,6 +30,7 @@ from campaigns.outcomes.rules import (
     NextChannel,
     OpenDispute,
     Queue,
+    RequestCallback,
     RuleSettings,
     Suspend,
     evaluate,
@@ -610,6 +611,18 @@ def test_rules_ignore_what_an_unconfirmed_voice_says() -> None:
     report = OutcomeReport(kind=OutcomeKind.ANSWERED, identity_confirmed=False,
                            intents=(Intent.DISPUTE, Intent.STOP_CALLS))
     assert evaluate(report, facts, RuleSettings(OutcomeSettings())) == []
+
+
+def test_a_call_back_the_bot_promised_is_a_managers_task_for_the_debtor_only() -> None:
+    facts = Facts(channel=Channel.CALL, today=date(2026, 3, 2), occurred_at=NOW,
+                  no_answer_streak=0)
+    settings = RuleSettings(OutcomeSettings())
+    promised = _answered(Intent.NLU_FALLBACK, manager_callback="робот не понял ответов")
+    assert RequestCallback(None, "робот не понял ответов") in evaluate(promised, facts, settings)
+    stranger = promised.model_copy(update={"identity_confirmed": False})
+    assert not any(isinstance(e, RequestCallback) for e in evaluate(stranger, facts, settings))
+    with pytest.raises(ValidationError):
+        OutcomeReport(kind=OutcomeKind.BUSY, manager_callback="робот не понял ответов")
 
 
 def test_plan_settings_drive_the_rules() -> None:

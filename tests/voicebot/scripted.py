@@ -60,6 +60,8 @@ SAMPLES = _results(
     NluResult("ээ ну это", Intent.NLU_FALLBACK, 0.3),
     NluResult("пятнадцатого", Intent.NLU_FALLBACK, 0.4, promise_date=date(2026, 12, 15)),
     NluResult("в семь вечера", Intent.NLU_FALLBACK, 0.4, callback_at=EVENING),
+    # Said while the NLU service is down: never classified.
+    NluResult("алло вы меня слышите", Intent.NLU_FALLBACK, 0.0, unavailable=True),
 )
 
 

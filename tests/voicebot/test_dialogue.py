@@ -471,3 +471,49 @@ async def test_an_sms_the_bot_promised_is_in_the_outcome(
     bot, replies = await talk(*lines)
     assert any("SMS" in reply.text for reply in replies) is told
     assert bot.outcome(hung_up_by_debtor=False).send_payment_details is owed
+
+
+NLU_DOWN = "алло вы меня слышите"
+
+
+async def test_with_the_nlu_down_the_bot_offers_its_key_menu_and_keys_still_work() -> None:
+    bot, replies = await talk("да это я", "сколько я должен", NLU_DOWN, "#0")
+    # Asked after an answer whose question named no keys: the debt menu is offered in full.
+    assert replies[3].text.startswith("Извините, сейчас я не могу разобрать вашу речь. "
+                                      "Пожалуйста, отвечайте кнопками телефона. Когда вы сможете")
+    assert "нажмите ноль" in replies[3].text and not replies[3].hang_up
+    assert replies[-1].hang_up and "менеджер ООО «УК Тест» перезвонит" in replies[-1].text
+    report = bot.outcome(hung_up_by_debtor=False)
+    assert report.intents[-2:] == (Intent.NLU_FALLBACK, Intent.REQUEST_OPERATOR)
+    assert "сервис NLU не отвечал" in report.note
+    assert report.manager_callback == ""
+
+
+async def test_with_the_nlu_down_a_debtor_who_only_talks_gets_a_managers_call_back() -> None:
+    bot, replies = await talk("#1", NLU_DOWN, NLU_DOWN, NLU_DOWN)
+    assert [reply.text.startswith("Извините, сейчас я не могу") for reply in replies[2:4]] == \
+        [True, True]
+    assert replies[-1].hang_up
+    assert "Менеджер ООО «УК Тест» перезвонит вам" in replies[-1].text
+    report = bot.outcome(hung_up_by_debtor=False)
+    assert "сервис NLU не отвечал" in report.manager_callback
+    assert report.send_payment_details and report.identity_confirmed
+
+
+async def test_with_the_nlu_down_before_identity_the_keys_are_offered_and_nothing_disclosed() -> None:
+    bot, replies = await talk(NLU_DOWN, NLU_DOWN, NLU_DOWN)
+    assert replies[1].text.endswith("Если да, скажите «да» или нажмите единицу. Если вы не знаете "
+                                    "этого человека, нажмите двойку.")
+    assert replies[-1].hang_up
+    assert_discloses_nothing(replies)
+    report = bot.outcome(hung_up_by_debtor=False)
+    assert report.manager_callback == "" and not report.send_payment_details
+
+
+async def test_with_the_nlu_down_the_handover_and_callback_questions_offer_keys() -> None:
+    _, replies = await talk("нет", NLU_DOWN, "#1")
+    assert replies[2].text.endswith("Когда человек подойдёт, пусть нажмёт единицу.")
+    assert replies[3].text.startswith("Спасибо, я подожду.")
+    _, replies = await talk("да это я", "перезвоните позже", NLU_DOWN, "#1")
+    assert replies[3].text.endswith("Чтобы мы перезвонили позже, нажмите единицу.")
+    assert replies[4].hang_up and "мы перезвоним позже" in replies[4].text

@@ -4,6 +4,11 @@ Identity comes first (230-ФЗ, DOMAIN.md): until the person confirms they are t
 word or by pressing 1, the bot names only itself and the creditor; the debt, its amount and
 even the purpose of the call are said only after. Every branch that ends the call says goodbye
 with ``hang_up``; ``outcome`` then sums the call up for the campaign's outcome function.
+
+When the NLU does not answer at all (the Rasa service is down), words cannot be classified, so
+the bot stops asking the debtor to repeat them: it asks for keys instead, with the menu of the
+question it is on, and if the debtor still only talks it closes promising a manager's call back,
+which the outcome turns into a manager's task.
 """
 from __future__ import annotations
 
@@ -64,7 +69,15 @@ _DAY_KEYS = "123456789"
 # Phrases that tell the debtor the payment details will come by SMS: saying one sets
 # ``send_payment_details`` on the outcome, and the outcome rules queue that SMS.
 PROMISE_SMS = frozenset({"how_to_pay", "promise_taken", "promise_without_date", "refuse_final",
-                         "too_long", "close_with_sms"})
+                         "too_long", "close_with_sms", "nlu_down_close"})
+# The key menu offered when the NLU is down, where the stage's question names no keys itself.
+_KEY_PROMPTS: dict[Stage, tuple[str, ...]] = {
+    Stage.DEBT: ("when_pay", "debt_keys"),
+    Stage.HANDOVER: ("handover_keys",),
+    Stage.CALLBACK_TIME: ("callback_keys",),
+}
+NLU_DOWN_NOTE = "распознавание речи было недоступно (сервис NLU не отвечал): ответы только клавишами"
+NLU_DOWN_CALLBACK = "робот не смог распознать ответы должника (сервис NLU не отвечал): перезвонить"
 
 
 class CollectionDialogue:
@@ -86,6 +99,8 @@ class CollectionDialogue:
         self._callback_at: datetime | None = None
         self._sms_promised = False
         self._note = ""
+        self._nlu_down = False
+        self._manager_callback = ""
         self._reprompts = 0
         self._identity_asks = 0
         self._date_asks = 0
@@ -136,8 +151,10 @@ class CollectionDialogue:
             promise_date=self._promise_date if self._confirmed else None,
             callback_at=self._callback_at if self._confirmed else None,
             send_payment_details=self._sms_promised and self._confirmed,
+            manager_callback=self._manager_callback if self._confirmed else "",
             transcript=tuple(self._transcript),
-            note=self._note,
+            note="\n".join(note for note in (self._note, NLU_DOWN_NOTE if self._nlu_down else "")
+                           if note),
         )
 
     @property
@@ -157,7 +174,7 @@ class CollectionDialogue:
         self._turns += 1
         if result.intent == Intent.NLU_FALLBACK and result.promise_date is None \
                 and result.callback_at is None:
-            return self._fallback()
+            return self._fallback(result.unavailable)
         self._reprompts = 0
         if self.stage in _BEFORE_IDENTITY:
             if self._turns >= MAX_TURNS:
@@ -173,13 +190,24 @@ class CollectionDialogue:
             return self._callback_time(result, now)
         return self._debt_turn(result, now)
 
-    def _fallback(self) -> BotReply:
+    def _fallback(self, unavailable: bool = False) -> BotReply:
+        """``unavailable``: the NLU did not answer, so repeating the words would not help."""
         self._reprompts += 1
+        self._nlu_down = self._nlu_down or unavailable
         if self._reprompts <= MAX_REPROMPTS:
+            if unavailable:
+                return self._reply(self.phrases.say("keys_only", question=self._key_question()))
             return self._reply(self.phrases.say("reprompt", question=self._question))
         if self.stage in _BEFORE_IDENTITY:
             return self._end("identity_failed")
+        if unavailable:
+            self._manager_callback = NLU_DOWN_CALLBACK
+            return self._end("nlu_down_close", creditor=self.context.creditor)
         return self._end("close_with_sms")
+
+    def _key_question(self) -> str:
+        keys = _KEY_PROMPTS.get(self.stage)
+        return " ".join(self.phrases.say(key) for key in keys) if keys else self._question
 
     def _unconfirmed(self, result: NluResult) -> BotReply:
         """Before identity: nothing about the debt, not even why the creditor calls."""

@@ -50,6 +50,10 @@ REQUIRED: dict[str, frozenset[str]] = {
     "too_long": frozenset(),
     "reprompt": frozenset({"question"}),
     "close_with_sms": frozenset(),
+    "keys_only": frozenset({"question"}),
+    "handover_keys": frozenset(),
+    "callback_keys": frozenset(),
+    "nlu_down_close": frozenset({"creditor"}),
     "payment_details": frozenset({"creditor", "bank", "bik", "bank_account", "account"}),
     "payment_receipt": frozenset({"creditor", "account"}),
 }

@@ -1,14 +1,15 @@
 """The dialogue's ``IntentParser`` over the Rasa service's HTTP API (``POST /model/parse``).
 
 A call must go on whatever happens to the NLU: a service that is down, slow or answers nonsense
-turns the debtor's words into ``nlu_fallback`` with confidence 0 (logged), and the dialogue
-re-prompts as it would for words it did not understand.
+turns the debtor's words into ``nlu_fallback`` with confidence 0, marked ``unavailable`` (logged),
+and the dialogue falls back to its key menus.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -84,7 +85,7 @@ class RasaClient:
             entities = _entities(answer)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, TypeError, KeyError) as exc:
             log.warning("Rasa did not answer for %r (%s: %s): nlu_fallback", words, type(exc).__name__, exc)
-            return interpret(text, now, None, 0.0, self._threshold)
+            return replace(interpret(text, now, None, 0.0, self._threshold), unavailable=True)
         return interpret(text, now, name, confidence, self._threshold, entities)
 
     async def _ask(self, text: str) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """The Rasa NLU service: reused where one answers, otherwise started for as long as it is needed.
 
 Rasa runs in its own Python 3.10 environment, so Vozvrat never imports it: ``rasa run
---enable-api`` is a child process, healthy once ``GET /status`` names a loaded model.
+--enable-api`` is a child process, healthy once ``GET /status`` names a loaded model. A child that
+exits while it is needed is started again (as systemd's ``Restart=always`` does for the shared
+service, deploy/systemd/vozvrat-rasa.service); meanwhile the bot's parses fail fast and its calls
+go on with keys only.
 """
 from __future__ import annotations
 
@@ -97,12 +100,45 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
+class _Child:
+    """The started ``rasa run``, started again whenever it exits."""
+
+    def __init__(self, settings: RasaSettings) -> None:
+        self.settings = settings
+        self.process: asyncio.subprocess.Process | None = None
+        self.log_path = _log_path(settings, urlsplit(settings.url).port or 5005)
+
+    async def start(self) -> None:
+        self.process, self.log_path = await _start(self.settings)
+        await _wait_until_loaded(self.process, self.settings, self.log_path)
+
+    async def keep_up(self) -> None:
+        assert self.process is not None
+        while True:
+            code = await self.process.wait()
+            log.error("the Rasa service at %s exited with %s; starting it again in %.0f s:\n%s",
+                      self.settings.url, code, self.settings.restart_delay, _tail(self.log_path))
+            await asyncio.sleep(self.settings.restart_delay)
+            try:
+                await self.start()
+            except RasaStartError as exc:
+                log.error("%s", exc)
+                await self.stop()
+            else:
+                log.info("the Rasa service at %s is back", self.settings.url)
+
+    async def stop(self) -> None:
+        if self.process is not None:
+            await _stop(self.process)
+
+
 @contextlib.asynccontextmanager
 async def rasa_service(settings: RasaSettings | None = None) -> AsyncIterator[str]:
     """The URL of a Rasa service with a loaded model, for the duration of the block.
 
     One that already answers at ``settings.url`` is used as it is (and left running); otherwise
-    ``rasa run`` is started there with the model trained for this checkout, and stopped after.
+    ``rasa run`` is started there with the model trained for this checkout, started again if it
+    exits, and stopped after.
     Raises ``RasaUnavailable`` when Rasa or the model is not installed, ``RasaStartError`` when
     the started service fails.
     """
@@ -112,12 +148,17 @@ async def rasa_service(settings: RasaSettings | None = None) -> AsyncIterator[st
         yield settings.url
         return
     started = time.monotonic()
-    process, log_path = await _start(settings)
+    child = _Child(settings)
+    keeper: asyncio.Task[None] | None = None
     try:
-        await _wait_until_loaded(process, settings, log_path)
+        await child.start()
         log.info("started the Rasa service at %s in %.1f s", settings.url, time.monotonic() - started)
+        keeper = asyncio.create_task(child.keep_up())
         yield settings.url
     finally:
-        await _stop(process)
+        if keeper is not None:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+        await child.stop()
     # Kept only when something went wrong, for whoever looks into it.
-    log_path.unlink(missing_ok=True)
+    child.log_path.unlink(missing_ok=True)

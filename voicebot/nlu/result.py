@@ -24,6 +24,9 @@ class NluResult:
     callback_at: datetime | None = None
     # Other entities as the NLU extracted them, for the transcript and for debugging.
     entities: Mapping[str, str] = field(default_factory=dict)
+    # The NLU service did not answer (down, slow, broken): the words were never classified,
+    # which the dialogue handles unlike words it heard and did not understand.
+    unavailable: bool = False
 
 
 class IntentParser(Protocol):

@@ -26,6 +26,9 @@ class RasaSettings(BaseModel):
     timeout: float = 2.0
     # Seconds a started service may take to load its model (about 20 s on two busy cores).
     start_timeout: float = 180.0
+    # Seconds before a service Vozvrat started and that exited is started again, so one that
+    # keeps crashing does not take the CPU from the calls.
+    restart_delay: float = 5.0
     # Below this the intent is reported as nlu_fallback. The model's own FallbackClassifier
     # (voicebot/rasa/config.yml) already applies 0.45; a higher value here tightens it
     # without retraining.
