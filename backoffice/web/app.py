@@ -68,6 +68,8 @@ ROUTES = (
     Route("GET", "/cases.xlsx", case_export.export_cases, "cases_xlsx", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
     Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),
+    Route("GET", r"/cases/{case_id:\d+}/photos/{attempt_id:\d+}", courier_assign.photo,
+          "case_courier_photo", STAFF),
     Route("POST", "/cases/{case_id}/court-events", court.post_form, "case_court", LAWYERS),
     Route("GET", "/courier", courier.show, "courier", COURIERS),
     Route("POST", r"/courier/tasks/{attempt_id:\d+}", courier.record, "courier_record", COURIERS),
