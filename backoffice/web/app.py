@@ -18,7 +18,7 @@ from backoffice.web import accounts, court, courier, dashboard, imports, lawyer,
 from backoffice.web import errors, import_jobs, list_exports, pack_batches, playground, recordings
 from backoffice.web import courier_assign, courier_sync
 from backoffice.web.api import routes as api_routes
-from backoffice.web.auth import views as auth_views
+from backoffice.web.auth import audit_writer, views as auth_views
 from backoffice.web.auth.access import (
     COURIERS,
     EVERYONE,
@@ -133,7 +133,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     )
     env.filters.update(money=ru_format.money, day=ru_format.day, period=ru_format.period)
     add_routes(app, ROUTES)
-    for part in (recordings, playground, import_jobs, pack_batches):
+    for part in (audit_writer, recordings, playground, import_jobs, pack_batches):
         part.install(app)
     add_routes(app, api_routes.ROUTES)
     app.router.add_static("/static", HERE / "static", name="static")
