@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from campaigns.cases.history import EventKind, record_event
 from campaigns.queue.cancelling import cancel_queued_attempts
@@ -71,8 +71,9 @@ async def load_case_card(session: AsyncSession, case_id: int, as_of: date) -> Ca
     case, account, building, plan = found
     owners = (await session.execute(
         select(Ownership, Person).join(Person).where(Ownership.account_id == account.id)
-        .options(selectinload(Person.phones), selectinload(Person.emails))
-        .order_by(Person.last_name, Person.first_name))).all()
+        # Joined, not a query per collection: a debtor has a phone or two and an email or two.
+        .options(joinedload(Person.phones), joinedload(Person.emails))
+        .order_by(Person.last_name, Person.first_name))).unique().all()
     refusals: dict[int, list[ContactRefusal]] = {}
     for refusal in await session.scalars(select(ContactRefusal).where(
             ContactRefusal.person_id.in_([person.id for _, person in owners]))):
