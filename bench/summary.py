@@ -100,6 +100,11 @@ ROWS: tuple[Row, ...] = (
         "/s", "≥ 20/s", lambda v: v >= 20),
     Row("web", "registry and card p99, one client", _web_p99(1), "ms", "≤ 100 ms", lambda v: v <= 100),
     Row("web", "registry and card p99, 4 clients", _web_p99(4), "ms", "≤ 100 ms", lambda v: v <= 100),
+    Row("audit", "audit row p99 at 4 clients, group commit, SQLite",
+        lambda d: dig(d, "engines", "sqlite", "group_commit", "p99_ms"), "ms", "—", None),
+    Row("audit", "audit row CPU, transaction per row ÷ group commit, PostgreSQL",
+        lambda d: dig(d, "engines", "postgresql", "transaction_per_row_over_group_commit", "cpu_ms_per_row"),
+        "", "—", None),
     Row("rasa_nlu", "Rasa parse p95", lambda d: dig(d, "parse_ms_p95"), "ms", "—", None),
 )
 

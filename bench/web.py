@@ -8,19 +8,27 @@ registry pages (first pages and deep keyset pages, with and without filters) and
 random cases, then the dashboard (its charts aggregate every case). Latency is client-side, per
 request. Writes bench/results/web.json.
 
-    .venv/bin/python bench/web.py [--debtors N] [--requests N]
+``--baseline REF`` also serves the same database with the code of a git revision (``git archive``
+into a temporary folder, its own ``vozvrat serve`` process) and loads it with the same requests,
+each page kind and client count on both servers one after the other, so a change's ratio comes
+from one run on the one (shared, noisy) machine.
+
+    .venv/bin/python bench/web.py [--debtors N] [--requests N] [--baseline REF]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import importlib.util
+import io
 import json
 import os
 import random
 import socket
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -82,6 +90,23 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _export(ref: str, folder: Path) -> None:
+    """The project's files at ``ref``, as committed."""
+    archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+
+
+def _start_server(url: str, code: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``vozvrat serve`` with the code in ``code`` (first on the path, ahead of the installed one)."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    server = subprocess.Popen([sys.executable, "-m", "backoffice.cli.main", "serve", "--url", url,
+                               "--port", str(port)], cwd=code, env=env, stdout=subprocess.DEVNULL)
+    return server, f"http://127.0.0.1:{port}"
+
+
 async def _wait_up(base: str, server: subprocess.Popen[bytes]) -> None:
     async with aiohttp.ClientSession() as client:
         for _ in range(600):
@@ -108,8 +133,18 @@ def _targets(debtors: int, requests: int, rng: random.Random) -> dict[str, list[
     return {"case_list": first + deep + filtered, "case_card": cards}
 
 
-async def load(base: str, token: str, paths: list[str], concurrency: int) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(base: str, token: str, paths: list[str], concurrency: int,
+               server: subprocess.Popen[bytes] | None = None) -> dict[str, float]:
+    """Latency as the clients see it; with ``server``, also the server's CPU per request, a figure
+    the other work on a shared machine barely moves (latency it moves a lot)."""
     latencies: list[float] = []
+    cpu_before = _cpu_seconds(server.pid) if server else 0.0
     queue = list(paths)
     headers = {"Authorization": f"Bearer {token}"}
 
@@ -128,44 +163,71 @@ async def load(base: str, token: str, paths: list[str], concurrency: int) -> dic
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
     seconds = time.perf_counter() - started
     cuts = quantiles(latencies, n=100)
-    return {"requests": len(latencies), "p50_ms": round(cuts[49], 1), "p99_ms": round(cuts[98], 1),
-            "max_ms": round(max(latencies), 1), "requests_per_second": round(len(latencies) / seconds, 1)}
+    figures = {"requests": len(latencies), "p50_ms": round(cuts[49], 1), "p99_ms": round(cuts[98], 1),
+               "max_ms": round(max(latencies), 1),
+               "requests_per_second": round(len(latencies) / seconds, 1)}
+    if server:
+        figures["server_cpu_ms_per_request"] = round(
+            (_cpu_seconds(server.pid) - cpu_before) * 1000 / len(latencies), 2)
+    return figures
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--debtors", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=400, help="per page kind")
+    parser.add_argument("--baseline", default="", help="git revision to compare with, e.g. main")
     args = parser.parse_args()
     name = f"vozvrat_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
-    server = None
+    servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
+    figures: dict[str, dict[str, dict[str, float]]] = {"current": {}, "baseline": {}}
     try:
-        fill_seconds, token = await prepare(url, args.debtors)
-        port = _free_port()
-        server = subprocess.Popen([str(Path(sys.executable).parent / "vozvrat"), "serve", "--url", url,
-                                   "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        await _wait_up(base, server)
-        targets = _targets(args.debtors, args.requests, random.Random(2026))
-        figures = {f"{kind}_concurrency_{level}": await load(base, token, paths, level)
-                   for level in CONCURRENCY_LEVELS for kind, paths in targets.items()}
-        # The managers' dashboard aggregates every case: measured, outside the page goal.
-        dashboard = await load(base, token, ["/"] * max(args.requests // 10, 10), 1)
+        with tempfile.TemporaryDirectory(prefix="vozvrat-baseline-") as baseline_code:
+            fill_seconds, token = await prepare(url, args.debtors)
+            servers["current"] = _start_server(url, ROOT)
+            if args.baseline:
+                _export(args.baseline, Path(baseline_code))
+                servers["baseline"] = _start_server(url, Path(baseline_code))
+            for server, base in servers.values():
+                await _wait_up(base, server)
+            targets = _targets(args.debtors, args.requests, random.Random(2026))
+            # Unmeasured: both servers' caches and the database's buffers warm before either is timed.
+            for _, base in servers.values():
+                for paths in targets.values():
+                    await load(base, token, paths, max(CONCURRENCY_LEVELS))
+            for turn, level in enumerate(CONCURRENCY_LEVELS):
+                # Who goes first alternates, so a drift in the machine's load favours neither.
+                order = list(servers.items())[::(-1) ** turn]
+                for kind, paths in targets.items():
+                    for label, (server, base) in order:
+                        figures[label][f"{kind}_concurrency_{level}"] = await load(
+                            base, token, paths, level, server)
+            # The managers' dashboard aggregates every case: measured, outside the page goal.
+            dashboard = await load(servers["current"][1], token, ["/"] * max(args.requests // 10, 10), 1)
     finally:
-        if server is not None:
+        for server, _ in servers.values():
             server.terminate()
             server.wait(timeout=30)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
-    results = {"engine": "postgresql", "cases": args.debtors,
-               "fill_seconds": round(fill_seconds, 1), **figures, "goal_p99_ms": GOAL_P99_MS,
-               # The machine's two cores are shared with other work: the load says how busy it was.
-               "load_average_1min_at_end": round(os.getloadavg()[0], 2),
-               "meets_goal": all(f["p99_ms"] <= GOAL_P99_MS for f in figures.values()),
-               "dashboard_concurrency_1": dashboard}
+    current = figures["current"]
+    results: dict[str, object] = {
+        "engine": "postgresql", "cases": args.debtors, "fill_seconds": round(fill_seconds, 1),
+        **current, "goal_p99_ms": GOAL_P99_MS,
+        # The machine's two cores are shared with other work: the load says how busy it was.
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "meets_goal": all(f["p99_ms"] <= GOAL_P99_MS for f in current.values()),
+        "dashboard_concurrency_1": dashboard}
+    if args.baseline:
+        baseline = figures["baseline"]
+        results["baseline"] = {"revision": args.baseline, **baseline,
+                               "meets_goal": all(f["p99_ms"] <= GOAL_P99_MS for f in baseline.values())}
+        results["baseline_over_current"] = {
+            key: {figure: round(baseline[key][figure] / current[key][figure], 2)
+                  for figure in ("p50_ms", "p99_ms", "server_cpu_ms_per_request")} for key in current}
     print(json.dumps(results, ensure_ascii=False, indent=2), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

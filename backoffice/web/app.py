@@ -18,7 +18,7 @@ from backoffice.web import accounts, court, courier, dashboard, imports, lawyer,
 from backoffice.web import errors, import_jobs, list_exports, pack_batches, playground, recordings
 from backoffice.web import courier_assign, courier_sync
 from backoffice.web.api import routes as api_routes
-from backoffice.web.auth import views as auth_views
+from backoffice.web.auth import audit_writer, views as auth_views
 from backoffice.web.auth.access import (
     COURIERS,
     EVERYONE,
@@ -68,6 +68,8 @@ ROUTES = (
     Route("GET", "/cases.xlsx", case_export.export_cases, "cases_xlsx", STAFF),
     Route("GET", "/cases/{case_id}", case_pages.show_case, "case", STAFF),
     Route("POST", "/cases/{case_id}/stop", case_pages.stop, "case_stop", MANAGERS),
+    Route("GET", r"/cases/{case_id:\d+}/photos/{attempt_id:\d+}", courier_assign.photo,
+          "case_courier_photo", STAFF),
     Route("POST", "/cases/{case_id}/court-events", court.post_form, "case_court", LAWYERS),
     Route("GET", "/courier", courier.show, "courier", COURIERS),
     Route("POST", r"/courier/tasks/{attempt_id:\d+}", courier.record, "courier_record", COURIERS),
@@ -131,7 +133,7 @@ def create_app(engine: AsyncEngine, *, today: date | None = None,
     )
     env.filters.update(money=ru_format.money, day=ru_format.day, period=ru_format.period)
     add_routes(app, ROUTES)
-    for part in (recordings, playground, import_jobs, pack_batches):
+    for part in (audit_writer, recordings, playground, import_jobs, pack_batches):
         part.install(app)
     add_routes(app, api_routes.ROUTES)
     app.router.add_static("/static", HERE / "static", name="static")

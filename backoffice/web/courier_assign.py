@@ -127,14 +127,21 @@ async def courier_route_pdf(request: web.Request) -> web.Response:
 
 
 async def photo(request: web.Request) -> web.FileResponse:
+    """A courier's photo: from the couriers' page by attempt, or from a case card (route with
+    ``case_id``), where the attempt must be the case's so the URL cannot reach another case's."""
     attempt_id = int(request.match_info["attempt_id"])
+    query = select(CourierDelivery.photo).where(CourierDelivery.attempt_id == attempt_id)
+    if "case_id" in request.match_info:
+        query = query.join(Attempt, Attempt.id == CourierDelivery.attempt_id).where(
+            Attempt.case_id == int(request.match_info["case_id"]))
     async with request.app[SESSIONMAKER]() as session:
-        name = await session.scalar(select(CourierDelivery.photo).where(
-            CourierDelivery.attempt_id == attempt_id))
+        name = await session.scalar(query)
     if not name:
         raise web.HTTPNotFound(text="К этому результату фото не приложено.")
     await audit(request, f"courier_photo:{attempt_id}")
-    return web.FileResponse(request.app[COURIER_PHOTOS] / name)
+    # Personal data: not kept in shared or browser caches.
+    return web.FileResponse(request.app[COURIER_PHOTOS] / name,
+                            headers={"Cache-Control": "private, no-store"})
 
 
 async def api_assign(request: web.Request) -> web.Response:

@@ -38,6 +38,9 @@ class RecordingStore:
 
     async def recorded(self, attempt_ids: list[int]) -> set[int]:
         """Which of the attempts still have a recording to play."""
+        if not attempt_ids:
+            # Most cards have no calls: no trip through the thread pool for them.
+            return set()
         return await asyncio.to_thread(
             lambda: {attempt_id for attempt_id in attempt_ids if self.kept(attempt_id)})
 

@@ -1,6 +1,7 @@
 """The courier's day on a phone in real headless Chromium: the page and its tasks come from the
 service worker with no network, two deliveries (one with a photo) wait on the phone, and when
-the network returns each reaches the server exactly once, also when the phone sends them again."""
+the network returns each reaches the server exactly once, also when the phone sends them again;
+a manager then sees the delivery, its place and its photo on the case card."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from models.user import Role
 from tests.web.chromium import ARTIFACTS, chromium
 from tests.web.couriers import couriers_with_notices, jpeg_size, png
 from tests.web.login import PASSWORD, add_user
+from tests.web.test_browser import _logged_in
 from tests.web.world import CASES_AS_OF, utility_with_cases
 
 HERE = {"latitude": 54.6269, "longitude": 39.6916, "accuracy": 15}
@@ -101,7 +103,7 @@ async def _shot(page: Page, name: str) -> None:
 
 
 async def test_two_deliveries_recorded_offline_sync_once(
-    phone: BrowserContext, served: tuple[str, list[str]],
+    phone: BrowserContext, served: tuple[str, list[str]], engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     base_url, seen = served
@@ -164,6 +166,23 @@ async def test_two_deliveries_recorded_offline_sync_once(
     assert photos[ids[1]] == ""
     stored = (tmp_path / "photos" / photos[ids[0]]).read_bytes()
     assert stored.startswith(b"\xff\xd8\xff") and jpeg_size(stored) == (1280, 960)
+
+    # The manager finds the delivery on the case card: result, place and the photo itself.
+    await add_user(engine, "manager", Role.MANAGER)
+    case_id = next(attempt.case_id for attempt, _ in rows if str(attempt.id) == ids[0])
+    assert phone.browser is not None
+    desk = await _logged_in(phone.browser, base_url, "manager")
+    await desk.goto(f"{base_url}/cases/{case_id}")
+    row = desk.locator(f'#deliveries tr[data-attempt="{ids[0]}"]')
+    await expect(row).to_contain_text("оставлено в почтовом ящике")
+    await expect(row).to_contain_text("courier-a")
+    await expect(row.locator("a.place")).to_have_text("54.62690, 39.69160")
+    photo = row.locator("img.photo")
+    await photo.scroll_into_view_if_needed()
+    await desk.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                 arg=await photo.element_handle())
+    assert await photo.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [1280, 960]
+    await _shot(desk, "case-card-deliveries")
 
 
 async def test_a_courier_sees_only_own_tasks_and_cannot_post_anothers_on_a_shared_phone(

@@ -171,9 +171,10 @@ async def test_a_future_device_clock_does_not_date_the_outcome_ahead(
     assert delivery.device_time == ahead.replace(microsecond=ahead.microsecond)
 
 
-async def test_a_manager_sees_the_results_with_their_place_and_photo(
-    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
+async def _two_results(client: TestClient, sessionmaker: async_sessionmaker[AsyncSession]
+                       ) -> tuple[int, int, bytes, str]:
+    """courier-a hands in two B1 results, the first with a photo, the second with no place: the
+    two tasks, the photo and the courier's CSRF token (the client stays logged in as courier-a)."""
     with_photo, without = (await _tasks_of(sessionmaker, "B1"))[:2]
     photo = png(20, 10)
     assert await log_in(client, "courier-a") == 302
@@ -181,6 +182,13 @@ async def test_a_manager_sees_the_results_with_their_place_and_photo(
     assert (await _post(client, token, _result(with_photo, photo=photo)))[0] == 200
     assert (await _post(client, token, _result(without, kind="courier_nobody_home",
                                                latitude=None, longitude=None, accuracy=None)))[0] == 200
+    return with_photo, without, photo, token
+
+
+async def test_a_manager_sees_the_results_with_their_place_and_photo(
+    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    with_photo, without, photo, token = await _two_results(client, sessionmaker)
     assert (await client.get(f"/couriers/photos/{with_photo}")).status == 403
     await client.post("/logout", data={"_csrf": token})
     await log_in_as(client, engine, Role.MANAGER)
@@ -206,3 +214,33 @@ async def test_the_page_lists_only_the_notices_due_today(
     assert await log_in(client, "courier-a") == 302
     page = await (await client.get("/courier")).text()
     assert f'data-attempt="{today}"' in page and f'data-attempt="{later}"' not in page
+
+
+async def test_the_case_card_shows_its_deliveries_with_place_and_photo_to_staff_only(
+    client: TestClient, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    with_photo, without, photo, token = await _two_results(client, sessionmaker)
+    async with sessionmaker() as session:
+        case_id, other_case = [await session.scalar(select(Attempt.case_id).where(Attempt.id == task))
+                               for task in (with_photo, without)]
+    photo_url = f"/cases/{case_id}/photos/{with_photo}"
+    assert (await client.get(photo_url)).status == 403
+    await client.post("/logout", data={"_csrf": token})
+    # Lawyers see every case card, so they see its photos too (the couriers' page is not theirs).
+    await log_in_as(client, engine, Role.LAWYER)
+    card = await (await client.get(f"/cases/{case_id}")).text()
+    assert "Доставки курьера" in card and f'<tr data-attempt="{with_photo}">' in card
+    assert "оставлено в почтовом ящике" in card and "15.06.2026 06:30 UTC" in card and "courier-a" in card
+    assert ">54.62690, 39.69160</a> (±12 м)" in card and f'<img class="photo" src="{photo_url}"' in card
+    response = await client.get(photo_url)
+    assert await response.read() == photo and response.headers["Content-Type"] == "image/png"
+    assert "no-store" in response.headers["Cache-Control"]
+    # The attempt is not that case's: no photo through another case's card.
+    assert (await client.get(f"/cases/{other_case}/photos/{with_photo}")).status == 404
+    other = await (await client.get(f"/cases/{other_case}")).text()
+    assert "никого нет дома" in other and "не передано" in other and "<img" not in other
+    assert (await client.get(f"/cases/{other_case}/photos/{without}")).status == 404
+    async with sessionmaker() as session:
+        subjects = list(await session.scalars(select(AuditEntry.subject).where(
+            AuditEntry.user_login == "lawyer-test").order_by(AuditEntry.id)))
+    assert subjects == [f"case:{case_id}", f"courier_photo:{with_photo}", f"case:{other_case}"]

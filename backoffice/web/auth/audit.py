@@ -8,18 +8,18 @@ from typing import TypeVar
 from aiohttp import web
 
 from backoffice.web.auth.access import current_user
-from backoffice.web.keys import SESSIONMAKER
+from backoffice.web.auth.audit_writer import AUDIT_WRITER
 from models.user import AuditEntry
 
 T = TypeVar("T")
 
 
 async def audit(request: web.Request, subject: str, action: str = "view") -> None:
-    """Written in its own transaction, so the record stays even if the page then fails."""
-    async with request.app[SESSIONMAKER].begin() as session:
-        session.add(AuditEntry(user_login=current_user(request).login, action=action,
-                               subject=subject, path=request.path_qs[:500],
-                               remote=(request.remote or "")[:64]))
+    """Committed apart from the page's own transaction (with the rows of other requests arriving
+    meanwhile), so the record stays even if the page then fails."""
+    await request.app[AUDIT_WRITER].write(AuditEntry(
+        user_login=current_user(request).login, action=action, subject=subject,
+        path=request.path_qs[:500], remote=(request.remote or "")[:64]))
 
 
 async def audited(request: web.Request, subject: str, action: str, reading: Awaitable[T]) -> T:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from campaigns.cases.history import EventKind, record_event
 from campaigns.queue.cancelling import cancel_queued_attempts
@@ -24,7 +24,8 @@ from models.entities import (
     Promise,
     WorkPlan,
 )
-from models.enums import CaseStatus
+from models.courier import CourierDelivery
+from models.enums import Channel, CaseStatus
 from models.ledger import AccountLedger, account_ledger_for
 
 STOP_REASON = "ОСТАНОВЛЕНО МЕНЕДЖЕРОМ"
@@ -49,6 +50,8 @@ class CaseCard:
     attempts: list[Attempt]
     promises: list[Promise]
     disputes: list[Dispute]
+    # The courier's results for this case, newest first, each with its attempt (outcome, place).
+    deliveries: list[tuple[CourierDelivery, Attempt]]
 
     @property
     def stoppable(self) -> bool:
@@ -68,23 +71,39 @@ async def load_case_card(session: AsyncSession, case_id: int, as_of: date) -> Ca
     case, account, building, plan = found
     owners = (await session.execute(
         select(Ownership, Person).join(Person).where(Ownership.account_id == account.id)
-        .options(selectinload(Person.phones), selectinload(Person.emails))
-        .order_by(Person.last_name, Person.first_name))).all()
+        # Joined, not a query per collection: a debtor has a phone or two and an email or two.
+        .options(joinedload(Person.phones), joinedload(Person.emails))
+        .order_by(Person.last_name, Person.first_name))).unique().all()
     refusals: dict[int, list[ContactRefusal]] = {}
     for refusal in await session.scalars(select(ContactRefusal).where(
             ContactRefusal.person_id.in_([person.id for _, person in owners]))):
         refusals.setdefault(refusal.person_id, []).append(refusal)
 
+    attempts = await _of_case(session, case_id, Attempt, Attempt.id.desc())
     return CaseCard(
         case=case, account=account, building=building, plan=plan,
         ledger=await account_ledger_for(session, account.id, as_of),
         debtors=[Debtor(person, ownership, refusals.get(person.id, []))
                  for ownership, person in owners],
         events=await _of_case(session, case_id, CaseEvent, CaseEvent.id.desc()),
-        attempts=await _of_case(session, case_id, Attempt, Attempt.id.desc()),
+        attempts=attempts,
         promises=await _of_case(session, case_id, Promise, Promise.id.desc()),
         disputes=await _of_case(session, case_id, Dispute, Dispute.id.desc()),
+        deliveries=await _deliveries(session, attempts),
     )
+
+
+async def _deliveries(session: AsyncSession,
+                      attempts: list[Attempt]) -> list[tuple[CourierDelivery, Attempt]]:
+    # Most cases never had a courier result: no query for them.
+    done = {attempt.id: attempt for attempt in attempts
+            if attempt.channel == Channel.COURIER.value and attempt.finished_at is not None}
+    if not done:
+        return []
+    found = await session.scalars(select(CourierDelivery).where(
+        CourierDelivery.attempt_id.in_(list(done))))
+    return sorted(((delivery, done[delivery.attempt_id]) for delivery in found),
+                  key=lambda pair: pair[1].id, reverse=True)
 
 
 async def _of_case(session: AsyncSession, case_id: int, entity: Any, order: Any) -> list[Any]:
