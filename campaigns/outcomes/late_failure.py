@@ -1,4 +1,5 @@
-"""A message reported delivered that turns out not to be: an email bounced after the server's 250.
+"""A message reported delivered that turns out not to be: an email bounced after the server's 250,
+or one whose delivery was left unconfirmed (the connection died before the server answered).
 
 The mail server's acceptance is all a sender knows at once, so the email worker reports
 delivered then; a delivery status notification (RFC 3464) can come minutes or days later. It
@@ -23,6 +24,9 @@ from models.enums import AttemptStatus, Channel
 from models.outreach import Attempt
 
 FAILURE_KINDS = frozenset({OutcomeKind.UNDELIVERED, OutcomeKind.EXPIRED})
+# The outcomes a late failure revises, with what the case's history says it was.
+REVISED = {OutcomeKind.DELIVERED.value: "после отчёта о доставке",
+           OutcomeKind.UNCONFIRMED.value: "доставка не была подтверждена"}
 
 
 async def record_late_failure(session: AsyncSession, attempt_id: int, kind: OutcomeKind, note: str,
@@ -30,7 +34,7 @@ async def record_late_failure(session: AsyncSession, attempt_id: int, kind: Outc
     """Record that a message did not reach the debtor, also after it was reported delivered.
 
     A started attempt (its message may have gone out) gets the failure through
-    ``record_outcome``; a delivered one is changed to it; any other (not sent yet, failed
+    ``record_outcome``; a delivered or unconfirmed one is changed to it; any other (not sent yet, failed
     already, cancelled) is left as it is (``applied`` False).
     Runs in the caller's transaction. LookupError if there is no such attempt.
     """
@@ -49,9 +53,12 @@ async def record_late_failure(session: AsyncSession, attempt_id: int, kind: Outc
     case = (await session.execute(
         select(Case).where(Case.id == attempt.case_id).with_for_update()
         .execution_options(populate_existing=True))).scalar_one()
+    # Under the case's lock no other outcome of this attempt can land between the read and the update.
+    await session.refresh(attempt)
+    previous = attempt.outcome
     changed = await session.execute(
         update(Attempt).where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.DONE.value,
-                              Attempt.outcome == OutcomeKind.DELIVERED.value)
+                              Attempt.outcome == previous, Attempt.outcome.in_(list(REVISED)))
         .values(outcome=kind.value, note=note).execution_options(synchronize_session=False))
     await session.refresh(attempt)
     if changed.rowcount != 1:
@@ -61,9 +68,9 @@ async def record_late_failure(session: AsyncSession, attempt_id: int, kind: Outc
         case.last_contact_at = await _last_other_contact(session, attempt)
     channel = Channel(attempt.channel)
     record_event(session, case, EventKind.OUTCOME,
-                 f"{CHANNEL_TITLES[channel]}: {KIND_TITLES[kind]} (после отчёта о доставке): {note}",
+                 f"{CHANNEL_TITLES[channel]}: {KIND_TITLES[kind]} ({REVISED[previous]}): {note}",
                  data={"attempt_id": attempt.id, "channel": channel.value, "kind": kind.value,
-                       "revised_from": OutcomeKind.DELIVERED.value})
+                       "revised_from": previous})
     await session.flush()
     return OutcomeResult(attempt_id, case.id, applied=True)
 

@@ -107,6 +107,38 @@ async def test_the_receiver_takes_only_reports_on_its_own_messages(
     assert "late-2@example.test: 5.1.1" in row.note
 
 
+async def test_a_bounce_settles_an_unconfirmed_delivery_as_undelivered(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    (attempt_id,) = await queue_attempts(sessionmaker, "email", ["late-3@example.test"])
+    async with sessionmaker() as session, session.begin():
+        # The connection died after the message was written: the worker left it for review.
+        await session.execute(update(Attempt).values(status="done", outcome="unconfirmed",
+                                                     started_at=T0, finished_at=T0))
+    receiver = BounceReceiver(sessionmaker, SmtpSettings(return_path=RETURN_PATH,
+                                                         message_id_domain="uk-dom.example",
+                                                         bounce_listen="127.0.0.1:0"))
+    await receiver.start()
+    server = start_smtp(tmp_path, bounce_to=f"127.0.0.1:{receiver.port}")
+    try:
+        message = b"Message-ID: <email-0@uk-dom.example>\r\nSubject: x\r\n\r\nx\r\n"
+        await aiosmtplib.send(message, sender=f"bounces+{attempt_id}@uk-dom.example",
+                              recipients=["late-3@example.test"], hostname="127.0.0.1",
+                              port=server.port)
+        await until(lambda: receiver.reports == 1)
+    finally:
+        server.process.stop()
+        await receiver.stop()
+    assert receiver.failed == [attempt_id]
+    row = (await attempts(sessionmaker))["late-3@example.test"]
+    assert (row.status, row.outcome) == ("done", "undelivered")
+    async with sessionmaker() as session:
+        last = (await session.execute(select(CaseEvent.message, CaseEvent.data).where(
+            CaseEvent.case_id == row.case_id).order_by(CaseEvent.id.desc()).limit(1))).one()
+    assert last.message.startswith("Письмо: не доставлено (доставка не была подтверждена): ")
+    assert last.data["revised_from"] == "unconfirmed"
+
+
 async def until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
