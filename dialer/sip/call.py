@@ -21,6 +21,7 @@ from dialer.sip.dialog import Dialog, MediaAnswer, contact_uri, media_answer, re
 from dialer.sip.digest import authorization, parse_challenge
 from dialer.sip.message import SipMessage
 from dialer.sip.progress import CallEnd, CallEvent, Progress, end_of_final_response
+from dialer.sip.resend import Resender
 from dialer.sip.rtp import PcmRtpClient
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# After our CANCEL the callee owes a 487; if it never comes the call still ends.
+# After our CANCEL the callee owes a 487; if it never comes the call still ends. Long enough for
+# the CANCEL's own retransmissions at 0.5, 1.5 and 3.5 s (a CANCEL lost twice still arrives).
 CANCEL_GRACE_S = 4.0
 # RFC 3261 17.1.1.2 over UDP: resend the INVITE at T1, doubling up to T2, until anything answers;
 # silence for 64·T1 means the proxy is unreachable (pyVoIP never resends and waits for ever).
@@ -74,6 +76,7 @@ class DialerCall:
         self._invite = ""
         self._auth_answered = False
         self._cancel_end = CallEnd.NO_ANSWER
+        self._cancelling: Resender | None = None
         self.answered_at: float | None = None
 
     @property
@@ -129,7 +132,9 @@ class DialerCall:
     def _cancel(self, end: CallEnd) -> None:
         self._cancel_end = end
         self.state = State.CANCELLING
-        self._send(self.dialog.cancel())
+        # Over UDP a lost CANCEL would leave the callee ringing: resent on timer E until answered.
+        self._cancelling = Resender(self._send, self.dialog.cancel(), lambda resender: None)
+        self._cancelling.start()
         self._schedule(CANCEL_GRACE_S, self._ring_timeout)
 
     # --- what the network says ---------------------------------------------------------------
@@ -137,6 +142,10 @@ class DialerCall:
     def on_response(self, message: SipMessage) -> None:
         with self._lock:
             method = message.cseq_method
+            if method == "CANCEL":
+                if message.code >= 200 and self._cancelling is not None:
+                    self._cancelling.stop()
+                return
             if method != "INVITE" or (self.state == State.ENDED and message.code < 200):
                 return
             code = message.code
@@ -256,6 +265,8 @@ class DialerCall:
         self.state = State.ENDED
         self.end = end
         self._cancel_timers()
+        if self._cancelling is not None:
+            self._cancelling.stop()
         self.rtp.outbound.clear()
         self.rtp.stop()
         self.phone.forget(self)
