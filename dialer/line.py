@@ -63,6 +63,10 @@ class CallResult:
     def outcome_kind(self) -> OutcomeKind:
         return OUTCOME_OF_END[self.end]
 
+    @property
+    def sip_note(self) -> str:
+        return f"SIP {self.sip_code or '—'} {self.reason}".strip()
+
 
 class LiveCall:
     def __init__(self, loop: asyncio.AbstractEventLoop, recording: Path | None) -> None:
@@ -108,11 +112,14 @@ class LiveCall:
         elif event.progress == Progress.ENDED:
             assert event.end is not None
             talk = time.monotonic() - self._answered_at if self._answered_at else 0.0
-            if self._answered_at is None and self._recording is not None:
-                self._recording.unlink(missing_ok=True)  # nothing was said: keep no file
+            # Unanswered, the file holds only the early media: kept as the evidence of an
+            # announcement, or removed when nothing was heard.
+            kept = self._recording is not None and (self._answered_at is not None or self.early_audio)
+            if self._recording is not None and not kept:
+                self._recording.unlink(missing_ok=True)
             self.result = CallResult(event.end, event.sip_code, event.reason,
                                      self._answered_at is not None, round(talk, 3),
-                                     self._recording if self._answered_at else None)
+                                     self._recording if kept else None)
             self._frames.put_nowait(None)
             self._ended.set()
         self._events.put_nowait(event)
@@ -154,6 +161,13 @@ class LiveCall:
     @property
     def ended(self) -> bool:
         return self._ended.is_set()
+
+    @property
+    def early_audio(self) -> bytes:
+        """The callee's audio before the answer (16-bit 8 kHz PCM; at most ``[sip] early_media_max_s``):
+        a carrier's ringback or announcement, for the answer classifier. The reader of
+        ``inbound``/``read_frame`` gets only its last moment (see KEPT_BEFORE_ANSWER_FRAMES)."""
+        return self.sip.rtp.early_audio() if self.sip is not None else b""
 
     async def inbound(self) -> AsyncIterator[bytes | DtmfKey]:
         """The callee's 20 ms frames (16-bit PCM, 8 kHz) and key presses, until the call ends."""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from dialer.audio.frames import FRAME_MS
 from dialer.audio.recording import CallRecording
 from dialer.sip.dialog import Dialog, MediaAnswer, contact_uri, media_answer, response, sdp
 from dialer.sip.digest import authorization, parse_challenge
@@ -53,7 +54,8 @@ class DialerCall:
         settings, transport = phone.settings, phone.transport
         self.phone = phone
         self.rtp = PcmRtpClient(phone.media, settings.local_address, settings.rtp_port_low, settings.rtp_port_high,
-                                on_frame=on_frame, on_dtmf=self.on_dtmf, recording=recording)
+                                on_frame=on_frame, on_dtmf=self.on_dtmf, recording=recording,
+                                early_media_frames=round(settings.early_media_max_s * 1000 / FRAME_MS))
         port = self.rtp.open()
         self.offered = tuple(settings.codecs)
         session_id = random.randint(1, 2**31)
@@ -68,6 +70,8 @@ class DialerCall:
         self.state = State.CALLING
         self.end: CallEnd | None = None
         self.media: MediaAnswer | None = None
+        # The callee's media from a provisional answer's SDP (a 183 Session Progress).
+        self.early_media: MediaAnswer | None = None
         self._lock = threading.RLock()
         self._started = time.monotonic()
         self._timers: dict[str, threading.Timer] = {}
@@ -156,7 +160,7 @@ class DialerCall:
                 return
             self._heard = True
             if code < 200:
-                self._provisional(code)
+                self._provisional(message)
             elif code < 300:
                 self._success(message)
             elif code in (401, 407) and self.state in (State.CALLING, State.RINGING):
@@ -164,12 +168,20 @@ class DialerCall:
             else:
                 self._failure(message)
 
-    def _provisional(self, code: int) -> None:
+    def _provisional(self, message: SipMessage) -> None:
+        code = message.code
         if code == 100:
             self._emit(Progress.TRYING, sip_code=code)
-        elif self.state == State.CALLING:
+            return
+        if self.state == State.CALLING:
             self.state = State.RINGING
             self._emit(Progress.RINGING, sip_code=code)
+        if self.early_media is None and self.state == State.RINGING:
+            # RTP already listens (bound before the INVITE): from here on what arrives is the
+            # carrier's or the callee's early media, kept by the RTP client until the answer.
+            self.early_media = media_answer(message, self.offered)
+            if self.early_media is not None:
+                self._emit(Progress.EARLY_MEDIA, sip_code=code)
 
     def _success(self, message: SipMessage) -> None:
         if self.state == State.ENDED or self.state == State.ANSWERED:

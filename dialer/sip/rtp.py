@@ -13,7 +13,10 @@ What pyVoIP 1.6.8 does and why each part is replaced here:
 - its sockets are bound only once the call is answered, so the callee's first audio is lost:
   we bind and listen before the INVITE leaves;
 - a re-INVITE restarts its threads (two senders, 100 packets/s): ``connect`` here only moves the
-  remote address of the one sender.
+  remote address of the one sender;
+- it ignores early media (a 183 with SDP): everything received before the answer (a carrier's
+  ringback or "аппарат абонента выключен", sent before or instead of a 200) is kept here, bounded,
+  and recorded against silence on our side, for the answer classifier and the recording.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import socket
 import struct
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 from pyVoIP import RTP
@@ -53,7 +57,7 @@ class NoRtpPortError(RuntimeError):
 class PcmRtpClient(RTP.RTPClient):
     def __init__(self, media: MediaLoop, local_address: str, port_low: int, port_high: int,
                  on_frame: Callable[[bytes], None], on_dtmf: Callable[[str], None],
-                 recording: CallRecording | None = None) -> None:
+                 recording: CallRecording | None = None, early_media_frames: int = 0) -> None:
         assoc = {0: RTP.PayloadType.PCMU, 8: RTP.PayloadType.PCMA, 101: RTP.PayloadType.EVENT}
         super().__init__(assoc, local_address, 0, "", 0, RTP.TransmitType.SENDRECV, dtmf=on_dtmf)
         self._media = media
@@ -76,6 +80,9 @@ class PcmRtpClient(RTP.RTPClient):
         # Silence frames handed to the reader for lost packets and for stretches with no packets.
         self.concealed_frames = 0
         self.gap_frames = 0
+        # The callee's frames before the answer (the newest ones past the bound), in arrival order.
+        self.early: deque[bytes] = deque(maxlen=early_media_frames)
+        self._answered = False
 
     def open(self) -> int:
         """Bind a free port of the range and start receiving now, before the INVITE is sent."""
@@ -101,6 +108,11 @@ class PcmRtpClient(RTP.RTPClient):
 
     def connect(self, address: str, port: int, payload_type: int) -> None:
         """Media answered: send to the callee. Called again on a re-INVITE, it only re-targets."""
+        with self._deliver_lock:
+            if not self._answered:
+                self._answered = True
+                # Early media went to the recording as it came: the media clock must not write it again.
+                self.jitter = JitterBuffer(prime_frames=5)
         self.outIP, self.outPort = address, port
         self.payload_type = payload_type
         self._media.send(self)
@@ -145,7 +157,21 @@ class PcmRtpClient(RTP.RTPClient):
     def _deliver(self, frame: bytes) -> None:
         with self._deliver_lock:
             self._last_delivery = time.monotonic()
+            if not self._answered:
+                self._early(frame)
             self._on_frame(frame)
+
+    def _early(self, frame: bytes) -> None:
+        if self.early.maxlen:
+            self.early.append(frame)
+        with self._record_lock:
+            if self.recording is not None:
+                self.recording.write(frame, SILENCE)
+
+    def early_audio(self) -> bytes:
+        """What the callee sent before the answer (16-bit 8 kHz PCM, the newest part if it was long)."""
+        with self._deliver_lock:
+            return b"".join(self.early)
 
     def _telephone_event(self, message: RTP.RTPMessage) -> None:
         # RFC 4733: one key press is a run of packets sharing a timestamp (and three end packets);
