@@ -10,6 +10,9 @@ import wave
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from campaigns.outcomes.report import OutcomeKind
 from dialer.answering import unanswered
 from dialer.line import PhoneLine
@@ -17,18 +20,20 @@ from dialer.peers.processes import Kamailio, SippCallee
 from dialer.sip.progress import CallEnd, Progress
 from tests.amd import clips
 from tests.dialer.audio_compare import fidelity, stereo_channel
+from tests.dialer.test_worker import _queue, work_the_queue
 from voicebot.amd.settings import AmdSettings
 from voicebot.speech.engines import SpeechEngines
 
 BYTES_PER_S = 16000
 
 
-async def _announcing_callee(folder: Path, kamailio: Kamailio, user: str) -> tuple[bytes, SippCallee]:
+async def _announcing_callee(folder: Path, kamailio: Kamailio, user: str, code: int = 480,
+                             reason: str = "Temporarily Unavailable") -> tuple[bytes, SippCallee]:
     clip = await asyncio.to_thread(clips.announcement, clips.ANNOUNCEMENTS[0])
     raw = folder / f"{user}.ulaw"
     raw.write_bytes(audioop.lin2ulaw(clip, 2))
     fill = {"CLIP": str(raw), "PLAY_MS": str(len(clip) * 1000 // BYTES_PER_S + 800),
-            "CODE": "480", "REASON": "Temporarily Unavailable"}
+            "CODE": str(code), "REASON": reason}
     callee = await asyncio.to_thread(SippCallee(folder, kamailio.port, "uas_early_media", user, fill=fill).start)
     return clip, callee
 
@@ -70,3 +75,20 @@ async def test_early_media_kept_is_bounded_by_the_setting(
     tail = fidelity(clip[-4 * BYTES_PER_S:], early)
     assert tail.xcorr > 0.95 and abs(tail.lag_s + 2.0) < 0.1, tail
     assert callee.wait(10) == 0
+
+
+@pytest.mark.parametrize(("answering", "outcome"), [(AmdSettings(), "unreachable"), (None, "failed")])
+async def test_worker_reports_an_announced_failure_as_unreachable(
+        tmp_path: Path, kamailio: Kamailio, make_line: Callable[..., PhoneLine],
+        sessionmaker: async_sessionmaker[AsyncSession], engines: SpeechEngines,  # noqa: F811
+        answering: AmdSettings | None, outcome: str) -> None:
+    # The carrier plays its announcement, then fails the call (503, a 500 from the proxy): on
+    # its own a trunk failure, with the announcement heard a number nobody reaches.
+    await _announcing_callee(tmp_path, kamailio, "announced", 503, "Service Unavailable")
+    await _queue(sessionmaker, ["announced"])
+    line = make_line(kamailio.port)
+    _, rows, _ = await work_the_queue(sessionmaker, line, engines, 60, answering=answering)
+    (row,) = [row for row in rows if row.channel == "call"]
+    assert row.outcome == outcome
+    assert row.note.startswith("SIP 500") and "запись разговора" in row.note, row.note
+    assert ("звук до ответа: сообщение оператора связи" in row.note) == (answering is not None), row.note
