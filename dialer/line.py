@@ -1,7 +1,7 @@
 """The phone line behind an asyncio interface: the API the call worker and the voice bot use.
 
 Everything SIP/RTP runs in pyVoIP-style threads (dialer/sip); this module hands their events and
-audio frames to the event loop with call_soon_threadsafe and runs every blocking step in a thread,
+audio frames to the event loop in batches (handoff.py) and runs every blocking step in a thread,
 so the loop is never blocked.
 
     line = PhoneLine(sip_settings())
@@ -24,6 +24,7 @@ from pathlib import Path
 from campaigns.outcomes.report import OutcomeKind
 from dialer.audio.playback import Playback
 from dialer.audio.recording import CallRecording, purge_recordings
+from dialer.handoff import LoopHandoff
 from dialer.settings import SipSettings
 from dialer.sip.call import DialerCall
 from dialer.sip.phone import DialerPhone
@@ -69,8 +70,8 @@ class CallResult:
 
 
 class LiveCall:
-    def __init__(self, loop: asyncio.AbstractEventLoop, recording: Path | None) -> None:
-        self._loop = loop
+    def __init__(self, handoff: LoopHandoff, recording: Path | None) -> None:
+        self._handoff = handoff
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
         # The callee's frames and keys in arrival order; None once the call is over.
         self._frames: asyncio.Queue[bytes | DtmfKey | None] = asyncio.Queue()
@@ -89,16 +90,10 @@ class LiveCall:
 
     # Called from SIP/RTP threads.
     def _on_event(self, event: CallEvent) -> None:
-        self._threadsafe(self._handle_event, event)
+        self._handoff.put(self._handle_event, event)
 
     def _on_frame(self, frame: bytes) -> None:
-        self._threadsafe(self._handle_frame, frame)
-
-    def _threadsafe(self, handler, arg) -> None:  # type: ignore[no-untyped-def]
-        try:
-            self._loop.call_soon_threadsafe(handler, arg)
-        except RuntimeError:
-            pass  # the loop is closed: nobody listens any more
+        self._handoff.put(self._handle_frame, frame)
 
     # On the loop.
     def _handle_event(self, event: CallEvent) -> None:
@@ -228,6 +223,7 @@ class PhoneLine:
         self._register = register
         self._phone: DialerPhone | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.handoff: LoopHandoff | None = None
         self._registration_changed = asyncio.Condition()
         self.registration = RegistrationState(RegistrationStatus.UNREGISTERED)
         self.registration_history: list[RegistrationState] = []
@@ -243,6 +239,7 @@ class PhoneLine:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self.handoff = LoopHandoff(self._loop)
         self._phone = DialerPhone(self.settings, self._on_registration, register=self._register)
         await asyncio.to_thread(self._phone.start)
         await asyncio.to_thread(purge_recordings, self.settings.recordings_dir,
@@ -273,12 +270,12 @@ class PhoneLine:
     async def dial(self, number: str, *, recording_name: str | None = None,
                    ring_timeout_s: float | None = None) -> LiveCall:
         """Place a call; returns at once with the call ringing out (or already over)."""
-        loop = asyncio.get_running_loop()
+        assert self.handoff is not None, "PhoneLine.start() first"
         path = None
         if self.settings.recording_retention_days > 0:
             stamp = time.strftime("%Y%m%dT%H%M%S")
             path = self.settings.recordings_dir / f"{recording_name or stamp + '-' + number}.wav"
-        live = LiveCall(loop, path)
+        live = LiveCall(self.handoff, path)
 
         def _dial() -> DialerCall:
             recording = CallRecording(path) if path is not None else None
