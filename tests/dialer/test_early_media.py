@@ -62,6 +62,20 @@ async def test_announcement_before_a_failure_is_kept_recorded_and_classified(
     assert callee.wait(10) == 0
 
 
+async def test_announcement_until_our_ring_timeout_is_unreachable_not_no_answer(
+        line: PhoneLine, kamailio: Kamailio, tmp_path: Path, engines: SpeechEngines) -> None:  # noqa: F811
+    # The carrier plays "аппарат абонента выключен" and sends no final answer: our ring timeout
+    # CANCELs (487, no_answer); the announcement heard makes the number unreachable.
+    clip, callee = await _announcing_callee(tmp_path, kamailio, "playsforever")
+    call = await line.dial("playsforever", ring_timeout_s=len(clip) / BYTES_PER_S + 0.5)
+    result = await call.wait_ended()
+    assert (result.end, result.sip_code) == (CallEnd.NO_ANSWER, 487)
+    assert fidelity(clip, call.early_audio).xcorr > 0.95
+    report = await unanswered(call, result, AmdSettings(), engines)
+    assert report.kind == OutcomeKind.UNREACHABLE and "carrier_announcement" in report.note, report.note
+    assert callee.wait(10) == 0
+
+
 async def test_early_media_kept_is_bounded_by_the_setting(
         kamailio: Kamailio, make_line: Callable[..., PhoneLine], tmp_path: Path) -> None:
     clip, callee = await _announcing_callee(tmp_path, kamailio, "longannouncement")
