@@ -74,10 +74,14 @@ async def run_level(workdir: Path, level: int, seconds: float) -> dict[str, obje
         for call in calls:
             assert call.sip is not None
             call.sip.rtp.send_times = []
+        handoff = line.handoff
+        assert handoff is not None
+        drains_before, items_before = handoff.drains, handoff.items
         cpu_before, wall_before = _cpu_s(), time.monotonic()
         received = await asyncio.gather(*(_hold(call, seconds) for call in calls))
         cpu = _cpu_s() - cpu_before
         wall = time.monotonic() - wall_before
+        drains, items = handoff.drains - drains_before, handoff.items - items_before
         intervals = np.concatenate([np.diff(np.array(call.sip.rtp.send_times)) * 1000
                                     for call in calls if call.sip and call.sip.rtp.send_times])
         await asyncio.gather(*(call.hang_up() for call in calls))
@@ -95,6 +99,9 @@ async def run_level(workdir: Path, level: int, seconds: float) -> dict[str, obje
         "frames_received_per_call_min": int(min(received)),
         "frames_expected_per_call": int(seconds * 50),
         "cpu_percent_of_a_core_per_call": round(100 * cpu / wall / level, 2),
+        # Event-loop wake-ups for the threads' frames and events (one per item before batching).
+        "loop_wakeups_per_s": round(drains / wall),
+        "items_per_loop_wakeup": round(items / max(drains, 1), 2),
         "meets_goal": bool(p999 <= GOAL_P999_MS and all(answered)),
     }
 
@@ -117,6 +124,8 @@ async def run_in_processes(level: int, processes: int, seconds: float) -> dict[s
         "cpu_percent_of_a_core_per_call": round(
             sum(part["cpu_percent_of_a_core_per_call"] * part["calls"] for part in parts)
             / sum(part["calls"] for part in parts), 2),
+        "loop_wakeups_per_s": sum(part["loop_wakeups_per_s"] for part in parts),
+        "items_per_loop_wakeup": min(part["items_per_loop_wakeup"] for part in parts),
         "meets_goal": all(part["meets_goal"] for part in parts),
     }
 

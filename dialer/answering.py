@@ -12,6 +12,10 @@ first seconds of an answered call, then one action per kind.
   ``no_answer`` and a fax ``unreachable`` (a fax line is no voice number); the note names the kind.
 
 Every non-human report carries the decision and its evidence in its note.
+
+A call that ends unanswered is judged on its early media (``unanswered``): a carrier announcement
+played before a failure response or before our ring timeout ("аппарат абонента выключен", with
+its SIT tones) makes it ``unreachable``, with the evidence, instead of no answer or a failure.
 """
 from __future__ import annotations
 
@@ -20,10 +24,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from campaigns.outcomes.report import OutcomeKind, OutcomeReport
-from dialer.line import CallEndedError, LiveCall
+from dialer.line import CallEndedError, CallResult, LiveCall
 from voicebot.amd.classifier import AnswerKind, Decision
 from voicebot.amd.settings import AmdSettings
-from voicebot.amd.stream import AnswerDetector, VoskTranscriber, classify_stream
+from voicebot.amd.stream import AnswerDetector, VoskTranscriber, classify_pcm, classify_stream
 from voicebot.amd.tones import level_dbfs
 from voicebot.speech.audio import FRAME_SECONDS, pcm_to_float
 from voicebot.speech.engines import SpeechEngines
@@ -51,6 +55,8 @@ ANSWER_TITLES = {
     AnswerKind.SILENCE: "тишина на линии",
     AnswerKind.FAX: "факс",
 }
+# SIP outcomes an announcement heard before them explains better (a busy or a decline says more).
+EXPLAINED_BY_ANNOUNCEMENT = {OutcomeKind.NO_ANSWER, OutcomeKind.FAILED, OutcomeKind.UNREACHABLE}
 
 
 @dataclass(frozen=True)
@@ -124,3 +130,18 @@ async def answer(call: LiveCall, settings: AmdSettings, engines: SpeechEngines, 
         await call.hang_up()
     return Answered(decision, OutcomeReport(kind=OUTCOME_OF_ANSWER[decision.kind], note=note,
                                             voice_message_left=left))
+
+
+async def unanswered(call: LiveCall, result: CallResult, settings: AmdSettings, engines: SpeechEngines,
+                     detector: AnswerDetector | None = None) -> OutcomeReport:
+    """The report of a call that ended without an answer: its SIP outcome, unless the early media
+    before it was a carrier's announcement (then ``unreachable``, the evidence in the note)."""
+    report = OutcomeReport(kind=result.outcome_kind, note=result.sip_note)
+    early = call.early_audio
+    if not early or result.outcome_kind not in EXPLAINED_BY_ANNOUNCEMENT:
+        return report
+    decision = await classify_pcm(detector or detector_for(settings, engines), early)
+    if decision.kind != AnswerKind.CARRIER_ANNOUNCEMENT:
+        return report
+    heard = Answered(decision, None).note.replace("ответ на звонок", "звук до ответа", 1)
+    return OutcomeReport(kind=OUTCOME_OF_ANSWER[decision.kind], note=f"{report.note}\n{heard}")

@@ -1,7 +1,7 @@
 """The phone line behind an asyncio interface: the API the call worker and the voice bot use.
 
 Everything SIP/RTP runs in pyVoIP-style threads (dialer/sip); this module hands their events and
-audio frames to the event loop with call_soon_threadsafe and runs every blocking step in a thread,
+audio frames to the event loop in batches (handoff.py) and runs every blocking step in a thread,
 so the loop is never blocked.
 
     line = PhoneLine(sip_settings())
@@ -16,6 +16,7 @@ so the loop is never blocked.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from campaigns.outcomes.report import OutcomeKind
 from dialer.audio.playback import Playback
 from dialer.audio.recording import CallRecording, purge_recordings
+from dialer.handoff import LoopHandoff
 from dialer.settings import SipSettings
 from dialer.sip.call import DialerCall
 from dialer.sip.phone import DialerPhone
@@ -63,10 +65,14 @@ class CallResult:
     def outcome_kind(self) -> OutcomeKind:
         return OUTCOME_OF_END[self.end]
 
+    @property
+    def sip_note(self) -> str:
+        return f"SIP {self.sip_code or '—'} {self.reason}".strip()
+
 
 class LiveCall:
-    def __init__(self, loop: asyncio.AbstractEventLoop, recording: Path | None) -> None:
-        self._loop = loop
+    def __init__(self, handoff: LoopHandoff, recording: Path | None) -> None:
+        self._handoff = handoff
         self._events: asyncio.Queue[CallEvent] = asyncio.Queue()
         # The callee's frames and keys in arrival order; None once the call is over.
         self._frames: asyncio.Queue[bytes | DtmfKey | None] = asyncio.Queue()
@@ -85,16 +91,10 @@ class LiveCall:
 
     # Called from SIP/RTP threads.
     def _on_event(self, event: CallEvent) -> None:
-        self._threadsafe(self._handle_event, event)
+        self._handoff.put(self._handle_event, event)
 
     def _on_frame(self, frame: bytes) -> None:
-        self._threadsafe(self._handle_frame, frame)
-
-    def _threadsafe(self, handler, arg) -> None:  # type: ignore[no-untyped-def]
-        try:
-            self._loop.call_soon_threadsafe(handler, arg)
-        except RuntimeError:
-            pass  # the loop is closed: nobody listens any more
+        self._handoff.put(self._handle_frame, frame)
 
     # On the loop.
     def _handle_event(self, event: CallEvent) -> None:
@@ -108,11 +108,14 @@ class LiveCall:
         elif event.progress == Progress.ENDED:
             assert event.end is not None
             talk = time.monotonic() - self._answered_at if self._answered_at else 0.0
-            if self._answered_at is None and self._recording is not None:
-                self._recording.unlink(missing_ok=True)  # nothing was said: keep no file
+            # Unanswered, the file holds only the early media: kept as the evidence of an
+            # announcement, or removed when nothing was heard.
+            kept = self._recording is not None and (self._answered_at is not None or self.early_audio)
+            if self._recording is not None and not kept:
+                self._recording.unlink(missing_ok=True)
             self.result = CallResult(event.end, event.sip_code, event.reason,
                                      self._answered_at is not None, round(talk, 3),
-                                     self._recording if self._answered_at else None)
+                                     self._recording if kept else None)
             self._frames.put_nowait(None)
             self._ended.set()
         self._events.put_nowait(event)
@@ -154,6 +157,13 @@ class LiveCall:
     @property
     def ended(self) -> bool:
         return self._ended.is_set()
+
+    @property
+    def early_audio(self) -> bytes:
+        """The callee's audio before the answer (16-bit 8 kHz PCM; at most ``[sip] early_media_max_s``):
+        a carrier's ringback or announcement, for the answer classifier. The reader of
+        ``inbound``/``read_frame`` gets only its last moment (see KEPT_BEFORE_ANSWER_FRAMES)."""
+        return self.sip.rtp.early_audio() if self.sip is not None else b""
 
     async def inbound(self) -> AsyncIterator[bytes | DtmfKey]:
         """The callee's 20 ms frames (16-bit PCM, 8 kHz) and key presses, until the call ends."""
@@ -214,6 +224,7 @@ class PhoneLine:
         self._register = register
         self._phone: DialerPhone | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.handoff: LoopHandoff | None = None
         self._registration_changed = asyncio.Condition()
         self.registration = RegistrationState(RegistrationStatus.UNREGISTERED)
         self.registration_history: list[RegistrationState] = []
@@ -229,10 +240,18 @@ class PhoneLine:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self.handoff = LoopHandoff(self._loop)
         self._phone = DialerPhone(self.settings, self._on_registration, register=self._register)
         await asyncio.to_thread(self._phone.start)
         await asyncio.to_thread(purge_recordings, self.settings.recordings_dir,
                                 self.settings.recording_retention_days)
+        # A full collection scans every object with the GIL held: 51 ms measured at 50 calls
+        # (bench/dialer.py), a stall of every call's RTP clock at once. What is alive now
+        # (modules, engines, settings) lives as long as the process: out of the collector's reach,
+        # once per process (the garbage collected first, so none of it is kept for ever).
+        if not gc.get_freeze_count():
+            gc.collect()
+            gc.freeze()
 
     def _on_registration(self, state: RegistrationState) -> None:
         assert self._loop is not None
@@ -259,12 +278,12 @@ class PhoneLine:
     async def dial(self, number: str, *, recording_name: str | None = None,
                    ring_timeout_s: float | None = None) -> LiveCall:
         """Place a call; returns at once with the call ringing out (or already over)."""
-        loop = asyncio.get_running_loop()
+        assert self.handoff is not None, "PhoneLine.start() first"
         path = None
         if self.settings.recording_retention_days > 0:
             stamp = time.strftime("%Y%m%dT%H%M%S")
             path = self.settings.recordings_dir / f"{recording_name or stamp + '-' + number}.wav"
-        live = LiveCall(loop, path)
+        live = LiveCall(self.handoff, path)
 
         def _dial() -> DialerCall:
             recording = CallRecording(path) if path is not None else None

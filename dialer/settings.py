@@ -35,6 +35,9 @@ class SipSettings(BaseModel):
     calls_per_second: float = Field(default=2.0, gt=0)
     # Payload types offered, in order of preference: 0 PCMU, 8 PCMA.
     codecs: tuple[int, ...] = (0, 8)
+    # Seconds of early media (a 183's ringback or carrier announcement before or instead of the
+    # answer) kept per call for the answer classifier; the newest part of a longer one. 0 keeps none.
+    early_media_max_s: float = Field(default=30.0, ge=0)
     recordings_dir: Path = Path("var/recordings")
     # Days a call recording is kept; 0 keeps none.
     recording_retention_days: int = Field(default=90, ge=0)

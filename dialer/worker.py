@@ -9,7 +9,8 @@ live calls finish, nothing new is claimed.
 
 With ``answering`` (the ``[amd]`` settings) each answered call first goes through the
 answering-machine classifier (dialer/answering.py): only a person or a screening assistant reaches
-the dialogue; machines, carrier announcements, silence and faxes end the call with their outcome.
+the dialogue; machines, carrier announcements, silence and faxes end the call with their outcome;
+an unanswered call whose early media was a carrier announcement is reported unreachable.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from campaigns.outcomes.record import record_outcome
 from campaigns.outcomes.report import OutcomeKind, OutcomeReport
 from campaigns.queue.claims import ClaimedAttempt, PreContactCheck, claim, extend_lease, mark_started
 from campaigns.queue.precontact import pre_contact_check
-from dialer.answering import answer
+from dialer.answering import answer, unanswered
 from dialer.bridge import LineSink, talk
 from dialer.line import CallResult, PhoneLine
 from dialer.sip.registration import RegistrationStatus
@@ -145,8 +146,9 @@ class CallWorker:
             return OutcomeReport(kind=OutcomeKind.FAILED, note=f"вызов не начат: {exc}")
         if not await call.wait_answered():
             result = await call.wait_ended()
-            return OutcomeReport(kind=result.outcome_kind,
-                                 note=f"SIP {result.sip_code or '—'} {result.reason}".strip())
+            report = (await unanswered(call, result, self._answering, self._engines)
+                      if self._answering is not None else OutcomeReport(kind=result.outcome_kind, note=result.sip_note))
+            return _with_recording(report, result)
         answered = None
         try:
             if self._answering is not None:

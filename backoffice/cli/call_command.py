@@ -25,6 +25,7 @@ TEST_PHRASE = "Проверка линии. Это тестовый звонок
 PROGRESS_TITLES = {
     Progress.TRYING: "вызов принят сетью",
     Progress.RINGING: "идёт вызов",
+    Progress.EARLY_MEDIA: "звук до ответа (гудки или сообщение оператора)",
     Progress.ANSWERED: "ответ",
     Progress.DTMF: "нажата клавиша",
     Progress.ENDED: "вызов завершён",

@@ -214,6 +214,8 @@ class SippCallee:
     extra: tuple[str, ...] = ()
     # @NAME@ placeholders of the scenario file and their values (sipp's -key cannot set a status).
     fill: dict[str, str] = field(default_factory=dict)
+    # False: reached directly, without a registrar (``registrar_port`` is then unused).
+    register: bool = True
     port: int = field(default_factory=free_udp_port)
     media_port: int = field(default_factory=free_udp_block)
     process: subprocess.Popen[bytes] | None = None
@@ -224,10 +226,12 @@ class SippCallee:
                 *extra, f"{HOST}:{self.registrar_port}"]
 
     def start(self) -> SippCallee:
-        registered = subprocess.run(self._sipp(SIPP_DIR / "register.xml", "-timeout", "5", "-au", self.user, "-ap", PASSWORD),
-                                    capture_output=True, cwd=self.workdir, env=_sipp_env())
-        if registered.returncode != 0:
-            raise RuntimeError(f"sipp did not register: {registered.stdout[-500:]!r}")
+        if self.register:
+            registered = subprocess.run(self._sipp(SIPP_DIR / "register.xml", "-timeout", "5", "-au", self.user,
+                                                   "-ap", PASSWORD),
+                                        capture_output=True, cwd=self.workdir, env=_sipp_env())
+            if registered.returncode != 0:
+                raise RuntimeError(f"sipp did not register: {registered.stdout[-500:]!r}")
         self.log = (self.workdir / f"sipp-{self.port}.log").open("wb")
         scenario = (SIPP_DIR / f"{self.scenario}.xml").read_text()
         for name, value in self.fill.items():

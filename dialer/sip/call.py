@@ -16,11 +16,13 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from dialer.audio.frames import FRAME_MS
 from dialer.audio.recording import CallRecording
 from dialer.sip.dialog import Dialog, MediaAnswer, contact_uri, media_answer, response, sdp
 from dialer.sip.digest import authorization, parse_challenge
 from dialer.sip.message import SipMessage
 from dialer.sip.progress import CallEnd, CallEvent, Progress, end_of_final_response
+from dialer.sip.resend import Resender
 from dialer.sip.rtp import PcmRtpClient
 
 if TYPE_CHECKING:
@@ -28,7 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# After our CANCEL the callee owes a 487; if it never comes the call still ends.
+# After our CANCEL the callee owes a 487; if it never comes the call still ends. Long enough for
+# the CANCEL's own retransmissions at 0.5, 1.5 and 3.5 s (a CANCEL lost twice still arrives).
 CANCEL_GRACE_S = 4.0
 # RFC 3261 17.1.1.2 over UDP: resend the INVITE at T1, doubling up to T2, until anything answers;
 # silence for 64·T1 means the proxy is unreachable (pyVoIP never resends and waits for ever).
@@ -51,7 +54,8 @@ class DialerCall:
         settings, transport = phone.settings, phone.transport
         self.phone = phone
         self.rtp = PcmRtpClient(phone.media, settings.local_address, settings.rtp_port_low, settings.rtp_port_high,
-                                on_frame=on_frame, on_dtmf=self.on_dtmf, recording=recording)
+                                on_frame=on_frame, on_dtmf=self.on_dtmf, recording=recording,
+                                early_media_frames=round(settings.early_media_max_s * 1000 / FRAME_MS))
         port = self.rtp.open()
         self.offered = tuple(settings.codecs)
         session_id = random.randint(1, 2**31)
@@ -66,6 +70,8 @@ class DialerCall:
         self.state = State.CALLING
         self.end: CallEnd | None = None
         self.media: MediaAnswer | None = None
+        # The callee's media from a provisional answer's SDP (a 183 Session Progress).
+        self.early_media: MediaAnswer | None = None
         self._lock = threading.RLock()
         self._started = time.monotonic()
         self._timers: dict[str, threading.Timer] = {}
@@ -74,6 +80,7 @@ class DialerCall:
         self._invite = ""
         self._auth_answered = False
         self._cancel_end = CallEnd.NO_ANSWER
+        self._cancelling: Resender | None = None
         self.answered_at: float | None = None
 
     @property
@@ -129,7 +136,9 @@ class DialerCall:
     def _cancel(self, end: CallEnd) -> None:
         self._cancel_end = end
         self.state = State.CANCELLING
-        self._send(self.dialog.cancel())
+        # Over UDP a lost CANCEL would leave the callee ringing: resent on timer E until answered.
+        self._cancelling = Resender(self._send, self.dialog.cancel(), lambda resender: None)
+        self._cancelling.start()
         self._schedule(CANCEL_GRACE_S, self._ring_timeout)
 
     # --- what the network says ---------------------------------------------------------------
@@ -137,6 +146,10 @@ class DialerCall:
     def on_response(self, message: SipMessage) -> None:
         with self._lock:
             method = message.cseq_method
+            if method == "CANCEL":
+                if message.code >= 200 and self._cancelling is not None:
+                    self._cancelling.stop()
+                return
             if method != "INVITE" or (self.state == State.ENDED and message.code < 200):
                 return
             code = message.code
@@ -147,7 +160,7 @@ class DialerCall:
                 return
             self._heard = True
             if code < 200:
-                self._provisional(code)
+                self._provisional(message)
             elif code < 300:
                 self._success(message)
             elif code in (401, 407) and self.state in (State.CALLING, State.RINGING):
@@ -155,12 +168,20 @@ class DialerCall:
             else:
                 self._failure(message)
 
-    def _provisional(self, code: int) -> None:
+    def _provisional(self, message: SipMessage) -> None:
+        code = message.code
         if code == 100:
             self._emit(Progress.TRYING, sip_code=code)
-        elif self.state == State.CALLING:
+            return
+        if self.state == State.CALLING:
             self.state = State.RINGING
             self._emit(Progress.RINGING, sip_code=code)
+        if self.early_media is None and self.state == State.RINGING:
+            # RTP already listens (bound before the INVITE): from here on what arrives is the
+            # carrier's or the callee's early media, kept by the RTP client until the answer.
+            self.early_media = media_answer(message, self.offered)
+            if self.early_media is not None:
+                self._emit(Progress.EARLY_MEDIA, sip_code=code)
 
     def _success(self, message: SipMessage) -> None:
         if self.state == State.ENDED or self.state == State.ANSWERED:
@@ -256,6 +277,8 @@ class DialerCall:
         self.state = State.ENDED
         self.end = end
         self._cancel_timers()
+        if self._cancelling is not None:
+            self._cancelling.stop()
         self.rtp.outbound.clear()
         self.rtp.stop()
         self.phone.forget(self)

@@ -10,6 +10,8 @@ from campaigns.outcomes.report import OutcomeKind
 class Progress(StrEnum):
     TRYING = "trying"
     RINGING = "ringing"
+    # A provisional answer with SDP: the audio before the answer (LiveCall.early_audio) begins.
+    EARLY_MEDIA = "early_media"
     ANSWERED = "answered"
     DTMF = "dtmf"
     ENDED = "ended"

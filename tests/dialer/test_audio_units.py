@@ -3,10 +3,12 @@ outcome mapping, request resending."""
 from __future__ import annotations
 
 import os
+import struct
 import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from pyVoIP import RTP
 
 from dialer.audio.frames import FRAME_BYTES, PCMA, PCMU, SILENCE, decode_g711, encode_g711, split_frames
@@ -15,6 +17,7 @@ from dialer.audio.playback import Outbound
 from dialer.audio.recording import CallRecording, purge_recordings
 from dialer.sip.progress import CallEnd, end_of_final_response
 from dialer.sip.resend import Resender
+from dialer.sip.rtp import parse_rtp
 from tests.dialer.audio_compare import fidelity
 from tests.dialer.speech import read_pcm, speak
 
@@ -89,3 +92,20 @@ def test_an_unanswered_bye_is_resent_until_its_answer() -> None:
     time.sleep(0.6)
     assert [round(at, 1) for at in sent] == [0.0, 0.5, 1.5]
     assert finished == [bye]
+
+
+def test_rtp_header_extension_csrc_and_padding_are_not_audio() -> None:
+    # pyVoIP's RTPMessage handed all of them to the decoder as audio (a click a packet).
+    audio = bytes(range(160))
+    header = struct.pack("!BBHII", 0x80 | 0x20 | 0x10 | 2, 0x80 | PCMA, 65535, 123456, 7)
+    csrcs = struct.pack("!II", 1, 2)
+    extension = struct.pack("!HH", 0xBEDE, 2) + bytes(8)
+    padding = bytes(3) + b"\x04"
+    packet = parse_rtp(header + csrcs + extension + audio + padding)
+    assert (packet.payload_type, packet.sequence, packet.timestamp, packet.payload) == (
+        PCMA, 65535, 123456, audio)
+    stock = RTP.RTPMessage(header + csrcs + extension + audio + padding, {PCMA: RTP.PayloadType.PCMA})
+    assert stock.payload != audio
+    for broken in (header[:8], bytes([0x40]) + header[1:] + audio, header[:1] + bytes(11) + b"\x00\x05"):
+        with pytest.raises(RTP.RTPParseError):
+            parse_rtp(broken)

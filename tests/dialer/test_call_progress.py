@@ -8,6 +8,7 @@ sipp's exit code proves only that the callee's side was complete).
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from campaigns.outcomes.report import OutcomeKind
 from dialer.line import PhoneLine
 from dialer.sip.progress import CallEnd, Progress
-from dialer.peers.processes import HOST, Kamailio, SippCallee
+from dialer.peers.processes import HOST, Kamailio, SippCallee, loopback_line_settings as line_settings
 
 
 def _progress(call) -> list[Progress]:  # type: ignore[no-untyped-def]
@@ -133,3 +134,29 @@ async def test_an_unanswered_invite_is_resent_and_ends_as_a_failure(
                 invites += black_hole.recv(65535).startswith(b"INVITE ")
     assert (result.end, result.sip_code, result.outcome_kind) == (CallEnd.FAILED, 408, OutcomeKind.FAILED)
     assert invites == 3  # at 0, 0.5 and 1.5 s
+
+
+async def test_a_lost_cancel_is_resent_and_the_487_acknowledged(tmp_path: Path) -> None:
+    # Straight to the callee: Kamailio, stateful, would answer our first CANCEL itself and resend
+    # its own. The callee ignores the first CANCEL as if it was lost; pyVoIP has no CANCEL at all.
+    # sipp -nr: otherwise sipp itself swallows a request identical to the last it received.
+    callee = SippCallee(tmp_path, 0, "uas_cancel_lost", "cancellost", ("-trace_msg", "-nr"), register=False).start()
+    line = PhoneLine(line_settings(tmp_path, callee.port), register=False)
+    await line.start()
+    try:
+        call = await line.dial("cancellost", ring_timeout_s=1.0)
+        result = await call.wait_ended()
+    finally:
+        await line.stop()
+    assert (result.end, result.sip_code, result.outcome_kind) == (
+        CallEnd.NO_ANSWER, 487, OutcomeKind.NO_ANSWER)
+    assert callee.wait(10) == 0, "sipp never got the resent CANCEL or the 487's ACK"
+    cancels = [text for text in _sipp_messages(tmp_path, callee) if text.startswith("CANCEL ")]
+    assert len(cancels) == 2 and cancels[0] == cancels[1], "a retransmission is the same request"
+
+
+def _sipp_messages(folder: Path, callee: SippCallee) -> list[str]:
+    """The SIP messages sipp received, from its -trace_msg log."""
+    log = next(folder.glob(f"uas_cancel_lost-{callee.port}_*_messages.log")).read_text(errors="replace")
+    return [part.split("\n", 1)[1].strip() for part in re.split(r"\n?-{20,} [^\n]*\n", log)
+            if part.startswith("UDP message received")]
