@@ -16,7 +16,7 @@ from dialer.audio.jitter import JitterBuffer
 from dialer.audio.playback import Outbound
 from dialer.audio.recording import CallRecording, purge_recordings
 from dialer.sip.progress import CallEnd, end_of_final_response
-from dialer.sip.resend import Resender
+from dialer.sip.resend import T1_S, Resender
 from dialer.sip.rtp import parse_rtp
 from tests.dialer.audio_compare import fidelity
 from tests.dialer.speech import read_pcm, speak
@@ -84,13 +84,17 @@ def test_final_responses_map_to_one_end() -> None:
 def test_an_unanswered_bye_is_resent_until_its_answer() -> None:
     sent: list[float] = []
     finished: list[Resender] = []
-    started = time.monotonic()
-    bye = Resender(lambda text: sent.append(time.monotonic() - started), "BYE …", finished.append)
+    bye = Resender(lambda text: sent.append(time.monotonic()), "BYE …", finished.append)
     bye.start()
-    time.sleep(1.7)
+    deadline = time.monotonic() + 30
+    while len(sent) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
     bye.answered()
-    time.sleep(0.6)
-    assert [round(at, 1) for at in sent] == [0.0, 0.5, 1.5]
+    # Past the moment the fourth would go (4·T1 after the third): an answered BYE is not resent.
+    time.sleep(4 * T1_S + 0.1)
+    # A busy machine fires timers late, never early: each wait is at least T1, then 2·T1.
+    gaps = [later - earlier for earlier, later in zip(sent, sent[1:])]
+    assert len(sent) == 3 and gaps[0] >= T1_S - 0.01 and gaps[1] >= 2 * T1_S - 0.01
     assert finished == [bye]
 
 
