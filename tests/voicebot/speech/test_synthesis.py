@@ -35,16 +35,17 @@ async def test_espeak_speaks_russian_at_line_rate() -> None:
     assert _band_share_above(pcm, 3900) < 0.01
 
 
+class Counting(EspeakSynthesizer):
+    def __init__(self) -> None:
+        super().__init__("ru")
+        self.texts: list[str] = []
+
+    async def synthesize(self, text: str) -> bytes:
+        self.texts.append(text)
+        return await super().synthesize(text)
+
+
 async def test_cache_renders_a_sentence_once_per_voice_and_speaks_figures_in_words() -> None:
-    class Counting(EspeakSynthesizer):
-        def __init__(self) -> None:
-            super().__init__("ru")
-            self.texts: list[str] = []
-
-        async def synthesize(self, text: str) -> bytes:
-            self.texts.append(text)
-            return await super().synthesize(text)
-
     voice = Counting()
     cache = PhraseCache(voice, size=8)
     await cache.preload(["Здравствуйте! Это автоматический звонок."])
@@ -56,3 +57,18 @@ async def test_cache_renders_a_sentence_once_per_voice_and_speaks_figures_in_wor
     # The greeting came from the cache; only the sentence with the amount was rendered now.
     assert voice.texts == ["Здравствуйте!", "Это автоматический звонок.",
                            "Ваш долг одна тысяча двести тридцать четыре рубля пятьдесят копеек."]
+
+
+async def test_a_templates_fixed_parts_are_cached_and_a_reply_is_spoken_in_pieces() -> None:
+    voice = Counting()
+    cache = PhraseCache(voice)
+    await cache.preload(["Спасибо, {name}. Ваш долг {amount}, оплатите его. Всего доброго."])
+    assert sorted(voice.texts) == ["Ваш долг", "Всего доброго.", "Спасибо,", "оплатите его."]
+    voice.texts.clear()
+    reply = "Спасибо, Анна. Ваш долг 500 ₽, оплатите его. Всего доброго. Ваш долговой счёт закрыт."
+    rendered = [await task for task in cache.render_reply(reply)]
+    assert all(rms_dbfs(pcm) > -35 for pcm in rendered)
+    # Only the values were rendered now, each piece in speaking order; a fixed part inside a
+    # longer word ("долговой") is not a part.
+    assert voice.texts == ["Анна.", "пятьсот рублей,", "Ваш долговой счёт закрыт."]
+    assert len(rendered) == 7
