@@ -6,10 +6,11 @@ with the debtor's amount or date is rendered per call and ages out of the bounde
 are split into sentences so the first can play while the rest render.
 
 A preloaded template ("Ваш долг {amount}.") also renders its fixed parts ("Ваш долг"): a reply
-sentence holding one is spoken in pieces, the cached part at once while the part with the amount
-renders behind it. The joins cost a little prosody (each piece is its own utterance to the
-synthesiser); what it buys is first audio without waiting for a fresh sentence to render (piper
-takes a quarter of a second for a short one on these cores).
+whose first sentence holds one speaks that sentence in pieces, the cached part at once while the
+part with the amount renders behind it. What it buys is first audio without waiting for a fresh
+sentence to render (piper takes a quarter of a second for a short one on these cores); the joins
+cost a little prosody (each piece is its own utterance to the synthesiser), so later sentences,
+which render while the first plays, stay whole.
 """
 from __future__ import annotations
 
@@ -60,10 +61,11 @@ class PhraseCache:
             raise
 
     def render_reply(self, text: str) -> list[asyncio.Task[bytes]]:
-        """A reply's pieces (sentences, or a sentence's fixed parts and what lies between them),
-        all rendering at once, in speaking order."""
+        """A reply's pieces (its sentences, the first one split at fixed parts), all rendering at
+        once, in speaking order."""
+        first, *rest = sentences(text) or [""]
         return [asyncio.ensure_future(self.render(piece))
-                for sentence in sentences(text) for piece in self._pieces(sentence)]
+                for piece in (*self._pieces(first), *rest) if piece]
 
     def _pieces(self, sentence: str) -> list[str]:
         if self._part_pattern is None or sentence in self:
