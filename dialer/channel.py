@@ -37,6 +37,12 @@ def fixed_phrases(phrases: Phrases) -> list[str]:
     return [speakable(phrases.say(key)) for key, values in REQUIRED.items() if not values]
 
 
+def phrase_templates(phrases: Phrases) -> list[str]:
+    """The phrases with the debtor's values, placeholders kept, whose fixed parts speech caches."""
+    return [speakable(" ".join(phrases.texts[key].split()))
+            for key, values in REQUIRED.items() if values]
+
+
 class DialogueFactory:
     """The collection dialogue for a claimed call attempt, about the debtor the attempt names."""
 
@@ -76,7 +82,7 @@ class CallChannel:
         amd = self._amd or amd_settings()
         phrases = load_phrases()
         engines = self._engines or await SpeechEngines.load()
-        await engines.phrases.preload(fixed_phrases(phrases))
+        await engines.phrases.preload([*fixed_phrases(phrases), *phrase_templates(phrases)])
         line = PhoneLine(sip)
         await line.start()
         try:

@@ -6,7 +6,9 @@ runs): the audio session calls ``listen`` from a worker thread.
 """
 from __future__ import annotations
 
+import os
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import onnxruntime
@@ -47,6 +49,11 @@ class TurnEnded:
 
 Heard = SpeechStarted | SpeechAudio | TurnEnded
 
+# Smart Turn runs (about 80 ms each) while the listener goes on with the pause's frames: one
+# worker per core, shared by every call of the process.
+_TURN_QUESTIONS = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+                                     thread_name_prefix="smart-turn")
+
 
 class TurnListener:
     def __init__(self, settings: SpeechSettings, vad_model: onnxruntime.InferenceSession,
@@ -62,7 +69,8 @@ class TurnListener:
         self._turn_audio: deque[bytes] = deque(maxlen=TURN_WINDOW_SAMPLES // FRAME_SAMPLES)
         self._last_voiced_at = 0.0
         self._silent_frames = 0
-        self._asked_model = False
+        # The Smart Turn answer for the current pause, asked or given (None: not asked yet).
+        self._verdict: Future[float] | None = None
 
     def listen(self, frames: list[StampedFrame]) -> list[Heard]:
         """What ``frames`` reveal, in order (a batch may end one turn and start the next)."""
@@ -85,8 +93,7 @@ class TurnListener:
         self._turn_audio.append(frame.pcm)
         if self._voiced:
             self._last_voiced_at = frame.at
-            self._silent_frames = 0
-            self._asked_model = False
+            self._forget_verdict()
             return
         self._silent_frames += 1
         if self._turn_is_over():
@@ -103,18 +110,33 @@ class TurnListener:
         self._turn_audio.extend(self._pre_roll)
         self._pre_roll.clear()
         self._last_voiced_at = frame.at
+        self._forget_verdict()
+
+    def _forget_verdict(self) -> None:
         self._silent_frames = 0
-        self._asked_model = False
+        if self._verdict is not None:
+            self._verdict.cancel()
+        self._verdict = None
 
     def _turn_is_over(self) -> bool:
         pause_ms = self._silent_frames * FRAME_MS
         if pause_ms >= self._settings.turn_max_pause_ms:
+            self._forget_verdict()
             return True
-        if (self._turn_model is None or self._asked_model
-                or pause_ms < self._settings.turn_pause_ms):
+        if self._turn_model is None:
             return False
-        # Asked once per pause: a "not yet" waits for more speech or the longest pause.
-        self._asked_model = True
-        audio = pcm_to_float(b"".join(self._turn_audio))
-        return turn_complete_probability(self._turn_model, audio) > 0.5
+        if self._verdict is None and pause_ms >= self._settings.turn_ask_ms:
+            # Asked once per pause, ahead of turn_pause_ms so that the model's run overlaps the
+            # rest of the pause instead of following it.
+            audio = pcm_to_float(b"".join(self._turn_audio))
+            self._verdict = _TURN_QUESTIONS.submit(turn_complete_probability, self._turn_model,
+                                                   audio)
+        if self._verdict is None or pause_ms < self._settings.turn_pause_ms:
+            return False
+        # Usually answered by now; if not (a loaded machine), wait for it here as asking at this
+        # frame would have. A "not yet" waits for more speech or the longest pause.
+        complete = self._verdict.result() > 0.5
+        if complete:
+            self._forget_verdict()
+        return complete
 

@@ -17,7 +17,9 @@ To end a call for another reason (shutdown, a SIP failure), cancel the task runn
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from datetime import UTC, datetime
@@ -35,6 +37,12 @@ from voicebot.speech.listener import (
     TurnEnded,
     TurnListener,
 )
+
+
+# Voice activity for every call of the process, apart from the default pool where vosk decodes: a
+# batch of frames (about a millisecond of work) must not queue behind another call's final result
+# (a tenth of a second and more), or barge-in and the end of turn come late under load.
+_LISTENING = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="listening")
 
 
 @dataclass(frozen=True)
@@ -148,7 +156,8 @@ class AudioSession:
         # Frames arriving while a batch is analysed wait and form the next batch.
         while self._inbound:
             batch, self._inbound = self._inbound, []
-            heard_in_batch = await asyncio.to_thread(self._listener.listen, batch)
+            heard_in_batch = await self._loop.run_in_executor(_LISTENING, self._listener.listen,
+                                                              batch)
             self.listening_lag = max(self.listening_lag, self._loop.time() - batch[0].at)
             for heard in heard_in_batch:
                 if isinstance(heard, SpeechStarted):

@@ -35,16 +35,17 @@ async def test_espeak_speaks_russian_at_line_rate() -> None:
     assert _band_share_above(pcm, 3900) < 0.01
 
 
+class Counting(EspeakSynthesizer):
+    def __init__(self) -> None:
+        super().__init__("ru")
+        self.texts: list[str] = []
+
+    async def synthesize(self, text: str) -> bytes:
+        self.texts.append(text)
+        return await super().synthesize(text)
+
+
 async def test_cache_renders_a_sentence_once_per_voice_and_speaks_figures_in_words() -> None:
-    class Counting(EspeakSynthesizer):
-        def __init__(self) -> None:
-            super().__init__("ru")
-            self.texts: list[str] = []
-
-        async def synthesize(self, text: str) -> bytes:
-            self.texts.append(text)
-            return await super().synthesize(text)
-
     voice = Counting()
     cache = PhraseCache(voice, size=8)
     await cache.preload(["Здравствуйте! Это автоматический звонок."])
@@ -56,3 +57,23 @@ async def test_cache_renders_a_sentence_once_per_voice_and_speaks_figures_in_wor
     # The greeting came from the cache; only the sentence with the amount was rendered now.
     assert voice.texts == ["Здравствуйте!", "Это автоматический звонок.",
                            "Ваш долг одна тысяча двести тридцать четыре рубля пятьдесят копеек."]
+
+
+async def test_a_templates_fixed_parts_are_cached_and_a_reply_is_spoken_in_pieces() -> None:
+    voice = Counting()
+    cache = PhraseCache(voice)
+    await cache.preload(["Спасибо, {name}. Ваш долг {amount}, оплатите его. Всего доброго."])
+    assert sorted(voice.texts) == ["Ваш долг", "Всего доброго.", "Спасибо,", "оплатите его."]
+    for reply, pieces, rendered_now in [
+        ("Ваш долг 500 ₽, оплатите его. Спасибо, Анна. Всего доброго.", 5,
+         ["пятьсот рублей,", "Спасибо, Анна."]),
+        # A fixed part inside a longer word ("долговой") is not a part.
+        ("Ваш долговой счёт закрыт. Всего доброго.", 2, ["Ваш долговой счёт закрыт."]),
+    ]:
+        voice.texts.clear()
+        rendered = [await task for task in cache.render_reply(reply)]
+        assert all(rms_dbfs(pcm) > -35 for pcm in rendered)
+        # The first sentence is spoken in pieces, only its value rendered now; a later sentence
+        # (rendered while the first plays) stays whole.
+        assert len(rendered) == pieces
+        assert voice.texts == rendered_now

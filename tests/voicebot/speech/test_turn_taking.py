@@ -75,3 +75,30 @@ async def test_a_turn_starts_with_speech_and_ends_after_the_pause(engines: Speec
         # Only the turn (with its pre-roll) reached the recogniser, not the silences.
         audio = sum(1 for h in heard if isinstance(h, SpeechAudio)) * FRAME_SECONDS
         assert len(speech) / 16000 - 0.5 < audio < len(speech) / 16000 + 1.5
+
+
+async def test_smart_turn_asked_early_decides_at_the_same_frame(engines: SpeechEngines) -> None:
+    voice = EspeakSynthesizer("ru")
+    silence = b"\0" * 16000 * 2
+
+    async def pause_heard_ms(settings: SpeechSettings, text: str) -> float:
+        """From the last voiced frame to the frame that ended the turn, fed one by one."""
+        listener = TurnListener(settings, engines.vad_model, engines.turn_model)
+        pcm = silence + await voice.synthesize(text) + silence
+        for index, frame in enumerate(split_frames(pcm)):
+            at = index * FRAME_SECONDS
+            ends = [h for h in listener.listen([StampedFrame(frame, at)])
+                    if isinstance(h, TurnEnded)]
+            if ends:
+                return round((at - ends[0].speech_ended_at) * 1000)
+        raise AssertionError("the turn never ended")
+
+    asked_at_pause = SpeechSettings(turn_ask_ms=200)
+    asked_early = SpeechSettings(turn_ask_ms=100)
+    finished, cut_off = "Да, я оплачу долг до пятницы.", "Я оплачу, но"
+    for text in (finished, cut_off):
+        assert (await pause_heard_ms(asked_early, text)
+                == await pause_heard_ms(asked_at_pause, text))
+    # A finished sentence ends after the short pause, a cut-off one only after the longest.
+    assert await pause_heard_ms(asked_early, finished) < asked_early.turn_max_pause_ms - 300
+    assert await pause_heard_ms(asked_early, cut_off) > asked_early.turn_max_pause_ms - 100
