@@ -57,7 +57,7 @@ def test_the_summary_names_what_was_not_measured(tmp_path: Path) -> None:
     write(tmp_path, "documents", {"docx": {"packs_per_second": 34.1}})
     text = summary(load(tmp_path))
     assert "| documents | DOCX court packs per second | 34.1/s | ≥ 20/s | yes |" in text
-    assert "Not measured yet: amd, dialer, import, messaging, rasa_nlu, voicebot, wave, web." in text
+    assert "Not measured yet: amd, audit, dialer, import, messaging, rasa_nlu, voicebot, wave, web." in text
 
 
 def test_run_all_runs_every_benchmark_and_the_table_has_a_row_for_each() -> None:

@@ -43,13 +43,13 @@ class SpeechSettings(BaseModel):
     # the turn after ``turn_max_pause_ms`` of silence alone.
     end_of_turn: Literal["smart_turn", "silence"] = "smart_turn"
     turn_pause_ms: int = 200
+    turn_max_pause_ms: int = 900
     # How far into a pause Smart Turn is asked. Its run takes about 80 ms on one core (more on a
     # loaded machine); asked at turn_pause_ms it added that to every answer. Asked 100 ms earlier
     # it mostly has its answer when the pause is long enough. Its verdicts on the bench's phrases
     # are the same at 100 ms of silence as at 200 ms; below that VAD's own trailing hangover makes
     # the pause unreliable. Equal to turn_pause_ms: the model is asked then, as before.
     turn_ask_ms: int = 100
-    turn_max_pause_ms: int = 900
     # Audio kept before the detected start of speech so that the ASR hears the first syllable.
     pre_roll_ms: int = 300
     # Distinct sentences of bot speech kept synthesised per process.
