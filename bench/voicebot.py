@@ -17,9 +17,11 @@ turns: ``before`` as the bot was (Smart Turn asked only once the pause is long e
 sentence rendered whole) and ``after`` (Smart Turn asked early, the reply template's fixed parts
 cached so that a reply starts with one); the ratios compare the two within the run. The first
 voice's ``after`` is ``latency``. Concurrency (first voice, ``after``): ``--levels`` calls at once for
-``--seconds`` each, with free decoding and with a small grammar. A level runs at real time when no
-inbound frame waited more than 200 ms for analysis and the bot's outbound frames kept their 20 ms
-pace (99th-percentile interval ≤ 30 ms), answering at least 80 % of the turns within 5 s. Also:
+``--seconds`` each, with free decoding and with a grammar the size of the bot's vocabulary
+(what a call decodes with under ``[speech] asr_decoding = "vocabulary"``). A level runs at real
+time when no inbound frame waited more than 200 ms for analysis and the bot's outbound frames kept
+their 20 ms pace (99th-percentile interval ≤ 30 ms), answering at least 80 % of the turns within
+5 s. Also:
 how soon the bot falls silent when the debtor cuts in, and the CPU a call costs (CPU time, which
 other work on a shared machine distorts less than wall time). Writes bench/results/voicebot.json.
 
@@ -62,7 +64,9 @@ from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.espeak_voice import EspeakSynthesizer
 from voicebot.speech.listener import SpeechAudio, StampedFrame, TurnEnded, TurnListener
 from voicebot.speech.session import AudioSession
-from voicebot.speech.settings import SpeechSettings
+from voicebot.speech.model_words import model_words
+from voicebot.speech.settings import SpeechSettings, vosk_model_path
+from voicebot.nlu.vocabulary import understood_words
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "voicebot.json"
@@ -74,8 +78,19 @@ MAX_FRAME_INTERVAL_P99 = 0.030
 MIN_ANSWERED_SHARE = 0.8
 SILENCE = b"\0" * FRAME_BYTES
 PHRASES = ["네", "아니요", "안녕하세요", "네 감사합니다", "내일 오후 전화 주세요", "다음 주"]
-# The grammar a dialogue state would give: the words it expects.
-GRAMMAR = sorted({word for phrase in PHRASES for word in phrase.split()})
+
+
+def vocabulary_sized_grammar() -> list[str]:
+    """A call's grammar under ``[speech] asr_decoding = "vocabulary"``, in Korean: the phrases'
+    words among other words of the model, as many in all as the bot's Russian vocabulary holds,
+    since a grammar's size sets its cost."""
+    phrase_words = {word for phrase in PHRASES for word in phrase.split()}
+    others = sorted(model_words(vosk_model_path(SpeechSettings())) - phrase_words)
+    extra = random.Random(0).sample(others, len(understood_words()) - len(phrase_words))
+    return sorted(phrase_words | set(extra))
+
+
+GRAMMAR = vocabulary_sized_grammar()
 ENGLISH_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 ENGLISH_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 # The reply as the dialogue's phrase file would hold it, for the cache to know its fixed parts.
@@ -256,7 +271,8 @@ async def cpu_per_call_second(engines: SpeechEngines, phrases: list[Utterance],
     while len(frames) * FRAME_SECONDS < seconds:
         frames += [SILENCE] * int(rng.uniform(2.0, 3.0) / FRAME_SECONDS)
         frames += list(split_frames(rng.choice(phrases).pcm))
-    listener = TurnListener(engines.settings, engines.vad_model, engines.turn_model)
+    listener = TurnListener(engines.settings, engines.vad_model, engines.turn_model,
+                            wait_for_verdicts=True)
     recognizer = StreamingRecognizer(engines.asr_model, grammar)
     conversation = BenchConversation(english, rng)
     texts = []
@@ -354,13 +370,30 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def nlu(enabled: bool) -> AsyncIterator[RasaClient | None]:
-    """The Rasa service of this checkout on a free port (never another helper's on 5005)."""
+async def nlu_service(enabled: bool) -> AsyncIterator[str | None]:
+    """The URL of the Rasa service of this checkout on a free port (never another helper's on
+    5005), for this process's calls or its children's (bench/dialer.py --processes)."""
     if not enabled:
         yield None
         return
     settings = rasa_settings().model_copy(update={"url": f"http://127.0.0.1:{free_port()}"})
-    async with rasa_service(settings) as url, RasaClient.from_settings(settings, url) as client:
+    async with rasa_service(settings) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def nlu_client(url: str | None) -> AsyncIterator[RasaClient | None]:
+    """A parser of the service at ``url``; None without one."""
+    if url is None:
+        yield None
+        return
+    async with RasaClient.from_settings(rasa_settings(), url) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def nlu(enabled: bool) -> AsyncIterator[RasaClient | None]:
+    async with nlu_service(enabled) as url, nlu_client(url) as client:
         yield client
 
 

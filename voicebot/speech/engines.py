@@ -9,6 +9,7 @@ import onnxruntime
 import vosk
 
 from voicebot.speech.asr import load_model
+from voicebot.speech.decoding import call_grammar
 from voicebot.speech.espeak_voice import EspeakSynthesizer
 from voicebot.speech.phrases import PhraseCache
 from voicebot.speech.piper_voice import PiperSynthesizer
@@ -37,6 +38,8 @@ class SpeechEngines:
     # None when ``end_of_turn`` is ``silence``.
     turn_model: onnxruntime.InferenceSession | None
     phrases: PhraseCache
+    # What each call's recogniser decodes with unless its session names a grammar (None: freely).
+    grammar: list[str] | None = None
 
     @classmethod
     async def load(cls, settings: SpeechSettings | None = None,
@@ -45,14 +48,16 @@ class SpeechEngines:
         settings = settings or speech_settings()
 
         def load_blocking() -> SpeechEngines:
+            model = vosk_model_path(settings)
             return cls(
                 settings=settings,
-                asr_model=load_model(vosk_model_path(settings)),
+                asr_model=load_model(model),
                 vad_model=load_vad_model(Path(settings.vad_model)),
                 turn_model=(load_turn_model(Path(settings.turn_model))
                             if settings.end_of_turn == "smart_turn" else None),
                 phrases=PhraseCache(synthesizer or make_synthesizer(settings),
                                     settings.phrase_cache_size),
+                grammar=call_grammar(settings, model),
             )
 
         return await asyncio.to_thread(load_blocking)

@@ -51,14 +51,20 @@ Heard = SpeechStarted | SpeechAudio | TurnEnded
 
 # Smart Turn runs (about 80 ms each) while the listener goes on with the pause's frames: one
 # worker per core, shared by every call of the process.
-_TURN_QUESTIONS = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
-                                     thread_name_prefix="smart-turn")
+TURN_WORKERS = os.cpu_count() or 1
+TURN_QUESTIONS = ThreadPoolExecutor(max_workers=TURN_WORKERS, thread_name_prefix="smart-turn")
 
 
 class TurnListener:
+    """``wait_for_verdicts``: for recorded audio fed faster than real time (tests, the benchmark's
+    cost measure), wait at the frame that needs Smart Turn's answer, as a line's 20 ms pace would
+    have given it time to come; a call never waits (see ``_turn_is_over``)."""
+
     def __init__(self, settings: SpeechSettings, vad_model: onnxruntime.InferenceSession,
-                 turn_model: onnxruntime.InferenceSession | None) -> None:
+                 turn_model: onnxruntime.InferenceSession | None,
+                 wait_for_verdicts: bool = False) -> None:
         self._settings = settings
+        self._wait_for_verdicts = wait_for_verdicts
         self._vad = VoiceActivity(vad_model)
         self._turn_model = turn_model
         self._voiced = False
@@ -129,12 +135,16 @@ class TurnListener:
             # Asked once per pause, ahead of turn_pause_ms so that the model's run overlaps the
             # rest of the pause instead of following it.
             audio = pcm_to_float(b"".join(self._turn_audio))
-            self._verdict = _TURN_QUESTIONS.submit(turn_complete_probability, self._turn_model,
+            self._verdict = TURN_QUESTIONS.submit(turn_complete_probability, self._turn_model,
                                                    audio)
         if self._verdict is None or pause_ms < self._settings.turn_pause_ms:
             return False
-        # Usually answered by now; if not (a loaded machine), wait for it here as asking at this
-        # frame would have. A "not yet" waits for more speech or the longest pause.
+        # Usually answered by now; if not (a loaded machine), the next frame asks again. Waiting
+        # here would hold this worker, which every call of the process shares, and at sixteen
+        # calls whose turns end together it stalled every call's voice activity for seconds. A
+        # "not yet" waits for more speech or the longest pause.
+        if not self._verdict.done() and not self._wait_for_verdicts:
+            return False
         complete = self._verdict.result() > 0.5
         if complete:
             self._forget_verdict()

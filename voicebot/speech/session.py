@@ -87,7 +87,8 @@ def utc_now() -> datetime:
 
 class AudioSession:
     """``expected_phrases`` (optional) names what the dialogue expects next, asked after each of
-    its replies: a grammar for the recogniser, or None for free decoding."""
+    its replies: a grammar for the recogniser, or None for free decoding. Without it the session
+    decodes with the engines' grammar (``[speech] asr_decoding``)."""
 
     def __init__(self, engines: SpeechEngines, conversation: Conversation, sink: AudioSink,
                  clock: Callable[[], datetime] = utc_now,
@@ -114,7 +115,9 @@ class AudioSession:
         self.listening_lag = 0.0
 
     def _grammar(self) -> Sequence[str] | None:
-        return None if self._expected_phrases is None else self._expected_phrases()
+        if self._expected_phrases is None:
+            return self._engines.grammar
+        return self._expected_phrases()
 
     async def run(self, inbound: AsyncIterable[Inbound]) -> OutcomeReport:
         """Holds the conversation until either side hangs up; the call's one outcome."""

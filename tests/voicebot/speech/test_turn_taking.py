@@ -2,6 +2,8 @@
 Smart Turn tells a finished sentence from one cut off mid-way."""
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,8 @@ from voicebot.speech.audio import FRAME_SECONDS, pcm_to_float, split_frames
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.espeak_voice import EspeakSynthesizer
 from voicebot.speech.listener import (
+    TURN_QUESTIONS,
+    TURN_WORKERS,
     Heard,
     SpeechAudio,
     SpeechStarted,
@@ -83,7 +87,8 @@ async def test_smart_turn_asked_early_decides_at_the_same_frame(engines: SpeechE
 
     async def pause_heard_ms(settings: SpeechSettings, text: str) -> float:
         """From the last voiced frame to the frame that ended the turn, fed one by one."""
-        listener = TurnListener(settings, engines.vad_model, engines.turn_model)
+        listener = TurnListener(settings, engines.vad_model, engines.turn_model,
+                                wait_for_verdicts=True)
         pcm = silence + await voice.synthesize(text) + silence
         for index, frame in enumerate(split_frames(pcm)):
             at = index * FRAME_SECONDS
@@ -102,3 +107,35 @@ async def test_smart_turn_asked_early_decides_at_the_same_frame(engines: SpeechE
     # A finished sentence ends after the short pause, a cut-off one only after the longest.
     assert await pause_heard_ms(asked_early, finished) < asked_early.turn_max_pause_ms - 300
     assert await pause_heard_ms(asked_early, cut_off) > asked_early.turn_max_pause_ms - 100
+
+
+async def test_a_busy_smart_turn_never_holds_the_listener(engines: SpeechEngines) -> None:
+    """Every call's voice activity goes through the same few workers: one waiting for Smart Turn
+    would stall them all. The verdict is taken at the first frame after it comes."""
+    speech = await EspeakSynthesizer("ru").synthesize("Да, я оплачу долг до пятницы.")
+    settings = SpeechSettings()
+    listener = TurnListener(settings, engines.vad_model, engines.turn_model)
+    frames = [StampedFrame(frame, index * FRAME_SECONDS)
+              for index, frame in enumerate(split_frames(b"\0" * 16000 + speech))]
+    release = threading.Event()
+    busy = [TURN_QUESTIONS.submit(release.wait) for _ in range(TURN_WORKERS)]
+    try:
+        # A pause past turn_pause_ms (with the clip's own trailing silence), short of
+        # turn_max_pause_ms: the verdict is needed now.
+        pause = (settings.turn_pause_ms + 100) // 20
+        frames += [StampedFrame(b"\0" * 320, (len(frames) + n) * FRAME_SECONDS)
+                   for n in range(pause)]
+        heard = await asyncio.wait_for(asyncio.to_thread(listener.listen, frames), 10)
+        assert not any(isinstance(h, TurnEnded) for h in heard)
+    finally:
+        release.set()
+    await asyncio.wait_for(asyncio.to_thread(lambda: [job.result() for job in busy]), 10)
+    at = len(frames) * FRAME_SECONDS
+    for n in range(200):
+        # Smart Turn answers within a few frames of a line's pace, well before the longest pause.
+        await asyncio.sleep(FRAME_SECONDS)
+        heard = listener.listen([StampedFrame(b"\0" * 320, at + n * FRAME_SECONDS)])
+        if any(isinstance(h, TurnEnded) for h in heard):
+            break
+    else:
+        raise AssertionError("the turn never ended once Smart Turn answered")
