@@ -1,14 +1,19 @@
 """The API's handlers: thin over the same queries and campaign functions the pages use."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 
 from backoffice.web.api.encoding import parse_body, parse_query, problem, reply
-from backoffice.web.api.schemas import AccountQuery, AttemptOut, AttemptQuery, CaseOut, WaveRequest
+from backoffice.web.api.schemas import (
+    CASE_ROWS,
+    AccountQuery,
+    AttemptOut,
+    AttemptQuery,
+    WaveRequest,
+)
 from backoffice.web.auth.access import current_user
 from backoffice.web.auth.audit import audit, audited
 from backoffice.web.cases.card import stop_case
@@ -38,7 +43,7 @@ async def list_cases(request: web.Request) -> web.Response:
     wanted = parse_query(request, CaseFilter)
     async with request.app[SESSIONMAKER]() as session:
         page = await registry_page(session, wanted)
-    return reply({"items": [CaseOut(**dataclasses.asdict(row)) for row in page.rows],
+    return reply({"items": CASE_ROWS.dump_python(page.rows, mode="json"),
                   "next_before": page.next_before})
 
 

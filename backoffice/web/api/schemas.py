@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from backoffice.web.cases.registry import RegistryRow
 from campaigns.waves.segment import Segment
 from models.enums import Channel
 
@@ -56,13 +56,5 @@ class AttemptOut(BaseModel):
     note: str
 
 
-class CaseOut(BaseModel):
-    id: int
-    account_number: str
-    address: str
-    stage: str
-    status: str
-    current_debt: Decimal | None
-    days_overdue: int | None
-    last_contact_at: datetime | None
-    last_outcome: str
+# The registry's rows as the API writes them (pydantic's JSON forms of amounts and times).
+CASE_ROWS = TypeAdapter(list[RegistryRow])
