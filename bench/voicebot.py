@@ -478,8 +478,8 @@ async def main() -> None:
                     if row["asr"] == asr and row["real_time"]), default=0)
 
     result = {
-        "machine": f"{os.cpu_count()} cores, shared with other helpers' work (figures are from a "
-                   "loaded machine)",
+        # Other work on the machine shows in the load and in the cores this process could get.
+        "machine": f"{os.cpu_count()} cores",
         "load_average_at_start_and_end": [load_at_start, round(os.getloadavg()[0], 2)],
         # What this process could get of the cores, probed at the start and at the end.
         "cores_available_at_start_and_end": [cores_at_start, cores_available()],
