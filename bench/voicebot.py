@@ -58,15 +58,15 @@ from voicebot.conversation import BotReply
 from voicebot.nlu.rasa_client import RasaClient
 from voicebot.nlu.rasa_service import rasa_service
 from voicebot.nlu.settings import rasa_settings
+from voicebot.nlu.vocabulary import understood_words
 from voicebot.speech.audio import FRAME_BYTES, FRAME_SECONDS, pcm_to_float, split_frames
 from voicebot.speech.asr import StreamingRecognizer
 from voicebot.speech.engines import SpeechEngines
 from voicebot.speech.espeak_voice import EspeakSynthesizer
 from voicebot.speech.listener import SpeechAudio, StampedFrame, TurnEnded, TurnListener
-from voicebot.speech.session import AudioSession
 from voicebot.speech.model_words import model_words
+from voicebot.speech.session import AudioSession
 from voicebot.speech.settings import SpeechSettings, vosk_model_path
-from voicebot.nlu.vocabulary import understood_words
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "voicebot.json"

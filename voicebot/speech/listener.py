@@ -136,7 +136,7 @@ class TurnListener:
             # rest of the pause instead of following it.
             audio = pcm_to_float(b"".join(self._turn_audio))
             self._verdict = TURN_QUESTIONS.submit(turn_complete_probability, self._turn_model,
-                                                   audio)
+                                                  audio)
         if self._verdict is None or pause_ms < self._settings.turn_pause_ms:
             return False
         # Usually answered by now; if not (a loaded machine), the next frame asks again. Waiting

